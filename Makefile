@@ -1,0 +1,45 @@
+# The two commands: `make run` serves the site, `make test` checks everything. Both set up all
+# they need (.venv, requirements, PostgreSQL) and are fast the second time.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development and tests run with DEBUG on unless the caller says otherwise.
+export DJANGO_DEBUG ?= 1
+# With DATABASE_URL unset, this starts an embedded PostgreSQL under .data/ for the command.
+WITH_DB := $(PY) scripts/devdb.py exec --
+
+.PHONY: run test lint format bench stop-db clean help
+
+help:
+	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT)"
+	@echo "make test   - set up, then ruff, makemigrations --check and the whole pytest suite"
+	@echo "make format - apply ruff's fixes and formatting"
+	@echo "make stop-db - stop the embedded PostgreSQL if one was left running"
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11+ is required (set PYTHON=python3.11)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(WITH_DB) sh scripts/serve.sh $(HOST) $(PORT)
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@$(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+stop-db: $(STAMP)
+	@$(PY) scripts/devdb.py stop
+
+clean: stop-db
+	rm -rf $(VENV) .data staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Models of paths and learners' progress."""

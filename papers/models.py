@@ -1,0 +1,1 @@
+"""Models of the library (papers, topics, glossary, reference pages)."""

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Prepare the database and serve the site for development; run by `make run` with DATABASE_URL set.
+set -e
+host=$1
+port=$2
+py=.venv/bin/python
+$py manage.py migrate --noinput
+if [ -f content/roadmap.yaml ] && $py manage.py help load_content >/dev/null 2>&1; then
+  $py manage.py load_content
+fi
+$py manage.py ensure_curator
+echo "Learning Roadmap is at http://$host:$port/  (Ctrl-C stops it)"
+exec $py manage.py runserver "$host:$port"

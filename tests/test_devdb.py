@@ -1,0 +1,94 @@
+"""The embedded PostgreSQL used by `make run`/`make test` when DATABASE_URL is unset."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVDB = [sys.executable, str(ROOT / "scripts" / "devdb.py")]
+PRINT_URL = [sys.executable, "-c", "import os; print(os.environ['DATABASE_URL'])"]
+QUERY = [
+    sys.executable,
+    "-c",
+    "import os, psycopg; print(psycopg.connect(os.environ['DATABASE_URL']).execute("
+    "'select current_database()').fetchone()[0])",
+]
+
+
+def devdb(pgdata, *args, database_url=None):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["EMBEDDED_PGDATA"] = str(pgdata)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [*DEVDB, *args], env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+@pytest.fixture
+def pgdata(tmp_path):
+    data = tmp_path / "pg"
+    yield data
+    devdb(data, "stop")
+
+
+def test_starts_serves_and_stops_an_embedded_server(pgdata):
+    result = devdb(pgdata, "exec", "--", *QUERY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "roadmap"
+    assert (pgdata / "PG_VERSION").exists()
+    assert not (pgdata / "postmaster.pid").exists(), "stopped after the last command"
+
+
+def test_second_start_reuses_the_data(pgdata):
+    create = [
+        sys.executable,
+        "-c",
+        "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL'], autocommit=True);"
+        "c.execute('create table kept (x int)'); c.execute('insert into kept values (42)')",
+    ]
+    read = [
+        sys.executable,
+        "-c",
+        "import os, psycopg; print(psycopg.connect(os.environ['DATABASE_URL'])"
+        ".execute('select x from kept').fetchone()[0])",
+    ]
+    assert devdb(pgdata, "exec", "--", *create).returncode == 0
+    result = devdb(pgdata, "exec", "--", *read)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "42"
+
+
+def test_nested_start_joins_the_running_server(pgdata):
+    inner = [*DEVDB, "exec", "--", *QUERY]
+    result = devdb(pgdata, "exec", "--", *inner)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "roadmap"
+
+
+def test_starts_after_a_crash_left_a_stale_pid_file(pgdata):
+    assert devdb(pgdata, "exec", "--", "true").returncode == 0
+    # A crash leaves postmaster.pid behind, naming a pid that is now some other process.
+    (pgdata / "postmaster.pid").write_text(f"{os.getpid()}\n{pgdata}\n0\n5432\n\n\n\nready\n")
+    result = devdb(pgdata, "exec", "--", *QUERY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "roadmap"
+
+
+def test_with_database_url_no_embedded_server_is_started(pgdata):
+    url = os.environ["DATABASE_URL"]
+    result = devdb(pgdata, "exec", "--", *PRINT_URL, database_url=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == url
+    assert not pgdata.exists()
+
+
+def test_unreachable_database_url_is_one_clear_line(pgdata):
+    result = devdb(pgdata, "exec", "--", "true", database_url="postgresql://x@127.0.0.1:1/none")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: cannot reach PostgreSQL at 127.0.0.1:1/none")
