@@ -1,1 +1,243 @@
-"""Models of paths and learners' progress."""
+"""Models of the roadmap's structure: paths, phases, steps, path sections and checklists."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from papers.models import (
+    DepthHours,
+    Paper,
+    PublicationStatus,
+    PublishableQuerySet,
+    RenderedMarkdownModel,
+)
+
+
+class DepthKey(models.TextChoices):
+    QUICK = "quick", "Quick pass"
+    THOROUGH = "thorough", "Thorough"
+    DEEP = "deep", "Deep study"
+
+
+class Audience(models.TextChoices):
+    BEGINNER = "beginner", "Complete beginner"
+    ENGINEER = "engineer", "Software engineer"
+    RESEARCHER = "researcher", "ML student or researcher"
+    PRODUCT_MANAGER = "product-manager", "AI product manager"
+
+
+class RoadmapInfo(RenderedMarkdownModel):
+    """The roadmap's own texts (title, tagline, closing note): a single row."""
+
+    title = models.CharField(max_length=200)
+    tagline = models.CharField(max_length=300)
+    topics_intro = models.CharField(max_length=300, blank=True)
+    closing_note = models.TextField(blank=True, help_text="Markdown.")
+    closing_note_html = models.TextField(editable=False, default="")
+    last_updated = models.DateField(null=True, blank=True)
+
+    markdown_fields = {"closing_note": "closing_note_html"}
+
+    class Meta:
+        verbose_name = "roadmap information"
+        verbose_name_plural = "roadmap information"
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="roadmap_info_single_row")]
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Depth(models.Model):
+    """How a reading depth is explained to learners; the keys themselves are fixed."""
+
+    key = models.CharField(max_length=10, choices=DepthKey.choices, unique=True)
+    label = models.CharField(max_length=40)
+    description = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PathQuerySet(PublishableQuerySet):
+    pass
+
+
+class Path(RenderedMarkdownModel, DepthHours):
+    slug = models.SlugField(unique=True, max_length=80)
+    number = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalog.")
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=200, help_text="The catalog card's title.")
+    audience_key = models.CharField(max_length=20, choices=Audience.choices)
+    goal = models.CharField(max_length=300)
+    time_estimate = models.CharField(max_length=80, help_text='e.g. "20-30 hours".')
+    prerequisites = models.CharField(max_length=300)
+    hours_note = models.CharField(max_length=80, blank=True, help_text='e.g. "100+ hours".')
+    after_completing = models.TextField(blank=True, help_text="Markdown.")
+    after_completing_html = models.TextField(editable=False, default="")
+    status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+
+    objects = PathQuerySet.as_manager()
+
+    markdown_fields = {"after_completing": "after_completing_html"}
+
+    class Meta:
+        ordering = ["number", "title"]
+        constraints = DepthHours.hours_constraints("path")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:path_detail", args=[self.slug])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PublicationStatus.DRAFT
+
+
+class Phase(models.Model):
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="phases")
+    slug = models.SlugField(max_length=80, help_text="Stable key within the path.")
+    position = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=40, help_text='"Week 1", "Sprint 2", "Phase 3".')
+    title = models.CharField(max_length=200)
+    goal = models.CharField(max_length=300, blank=True)
+    duration = models.CharField(max_length=40, blank=True, help_text='e.g. "3-5 days".')
+
+    class Meta:
+        ordering = ["path", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "slug"], name="phase_slug_unique_in_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return self.path.get_absolute_url() + f"#{self.slug}"
+
+
+class Step(RenderedMarkdownModel):
+    """One step of a path. Learners' progress will hang on the step itself, never its position."""
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="steps")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="steps")
+    slug = models.SlugField(max_length=80, help_text="Stable key within the path.")
+    position = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=40, blank=True, help_text='"Day 1-2", or "1" for lists.')
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=200, blank=True)
+    duration = models.CharField(max_length=40, blank=True)
+    body = models.TextField(blank=True, help_text="Markdown: Read / Focus on / Try … lines.")
+    body_html = models.TextField(editable=False, default="")
+    key_takeaway = models.TextField(blank=True, help_text="Inline Markdown.")
+    key_takeaway_html = models.TextField(editable=False, default="")
+    papers = models.ManyToManyField(Paper, through="StepPaper", related_name="steps", blank=True)
+
+    markdown_fields = {"body": "body_html"}
+    inline_markdown_fields = {"key_takeaway": "key_takeaway_html"}
+
+    class Meta:
+        ordering = ["path", "phase__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "slug"], name="step_slug_unique_in_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.title}" if self.label else self.title
+
+    def clean(self):
+        if self.phase_id and self.path_id and self.phase.path_id != self.path_id:
+            raise ValidationError({"phase": "The phase must belong to the step's path."})
+
+    def get_absolute_url(self) -> str:
+        return self.path.get_absolute_url() + f"#step-{self.slug}"
+
+    @property
+    def anchor(self) -> str:
+        return f"step-{self.slug}"
+
+
+class StepPaper(models.Model):
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="step_papers")
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="step_links")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["step", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "paper"], name="step_paper_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} → {self.paper}"
+
+
+class PathSection(RenderedMarkdownModel):
+    """A per-path section: Hands-On Project Ideas, Product Decision Cheat Sheet and the like."""
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    position = models.PositiveIntegerField(default=0)
+
+    markdown_fields = {"body": "body_html"}
+
+    class Meta:
+        ordering = ["path", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "slug"], name="section_slug_unique_in_path"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.path.get_absolute_url() + f"#{self.slug}"
+
+
+class Checklist(models.Model):
+    """Tracking Progress, Success Criteria: lists a learner ticks off."""
+
+    slug = models.SlugField(unique=True, max_length=80)
+    title = models.CharField(max_length=200)
+    intro = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    slug = models.SlugField(max_length=80, help_text="Stable key within the checklist.")
+    text = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["checklist", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "slug"], name="checklist_item_slug_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,11 +1,69 @@
-"""Views of the library."""
+"""Views of the library: papers, topics, glossary, reference pages and search. Public pages."""
 
-from django.shortcuts import render
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .models import GlossaryTerm, Page, Paper, Topic
 
 
+@require_safe
 def paper_list(request):
-    return render(request, "papers/paper_list.html", {"papers": []})
+    papers = Paper.objects.visible_to(request.user).prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("position"))
+    )
+    topics = list(Topic.objects.all())
+    topic = None
+    if topic_slug := request.GET.get("topic"):
+        topic = next((t for t in topics if t.slug == topic_slug), None)
+        if topic is None:
+            return render(
+                request,
+                "papers/paper_list.html",
+                {"papers": [], "topics": topics, "unknown_topic": topic_slug},
+                status=404,
+            )
+        papers = papers.filter(topics=topic)
+    return render(
+        request, "papers/paper_list.html", {"papers": papers, "topics": topics, "topic": topic}
+    )
 
 
+@require_safe
+def paper_detail(request, slug):
+    try:
+        paper = selectors.paper_detail(slug=slug, user=request.user)
+    except Paper.DoesNotExist:
+        return render(request, "404.html", {"missing": "paper"}, status=404)
+    return render(request, "papers/paper_detail.html", {"paper": paper})
+
+
+@require_safe
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    papers = selectors.topic_papers(topic=topic, user=request.user)
+    return render(request, "papers/topic_detail.html", {"topic": topic, "papers": papers})
+
+
+@require_safe
 def glossary(request):
-    return render(request, "papers/glossary.html", {"terms": []})
+    terms = list(GlossaryTerm.objects.prefetch_related("papers"))
+    letters: dict[str, list[GlossaryTerm]] = {}
+    for term in terms:
+        initial = term.term[:1].upper()
+        letters.setdefault(initial if initial.isalpha() else "#", []).append(term)
+    return render(request, "papers/glossary.html", {"letters": letters, "terms": terms})
+
+
+@require_safe
+def page_detail(request, slug):
+    page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
+    return render(request, "papers/page_detail.html", {"page": page})
+
+
+@require_safe
+def search(request):
+    raw = request.GET.get("q", "")
+    outcome = selectors.search(raw_query=raw, user=request.user)
+    return render(request, "papers/search.html", {"outcome": outcome, "raw_query": raw})

@@ -5,9 +5,7 @@ host=$1
 port=$2
 py=.venv/bin/python
 $py manage.py migrate --noinput
-if [ -f content/roadmap.yaml ] && $py manage.py help load_content >/dev/null 2>&1; then
-  $py manage.py load_content
-fi
+$py manage.py load_content
 $py manage.py ensure_curator
 echo "Learning Roadmap is at http://$host:$port/  (Ctrl-C stops it)"
 exec $py manage.py runserver "$host:$port"

@@ -1,8 +1,13 @@
 """Fixtures shared by the whole suite: users and logged-in clients."""
 
+from pathlib import Path as FilePath
+
 import pytest
+from django.test import Client
 
 from accounts.services import superuser_ensure
+from learning.content import content_import, parse_document
+from learning.models import Path
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -41,9 +46,11 @@ def other_user(make_user):
 
 
 @pytest.fixture
-def auth_client(client, user):
-    client.force_login(user)
-    return client
+def auth_client(user):
+    """A client logged in as `user`, separate from the anonymous `client` fixture."""
+    logged_in = Client()
+    logged_in.force_login(user)
+    return logged_in
 
 
 @pytest.fixture
@@ -53,6 +60,37 @@ def curator(db):
 
 
 @pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
+def curator_client(curator):
+    logged_in = Client()
+    logged_in.force_login(curator)
+    return logged_in
+
+
+CONTENT_FILE = FilePath(__file__).resolve().parent.parent / "content" / "roadmap.yaml"
+
+
+@pytest.fixture
+def content_document():
+    """The repository's content file, parsed (a fresh copy per test)."""
+    return parse_document(CONTENT_FILE.read_text(encoding="utf-8"), str(CONTENT_FILE))
+
+
+def load_roadmap():
+    text = CONTENT_FILE.read_text(encoding="utf-8")
+    return content_import(
+        document=parse_document(text, str(CONTENT_FILE)), source=str(CONTENT_FILE)
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the seed roadmap once into the test database; each test's changes roll back."""
+    with django_db_blocker.unblock():
+        load_roadmap()
+
+
+@pytest.fixture
+def roadmap(db):
+    """The whole seed roadmap, as `make run` loads it (again after a transactional test's flush)."""
+    if not Path.objects.exists():
+        load_roadmap()

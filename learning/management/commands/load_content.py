@@ -1,0 +1,41 @@
+"""Load the roadmap content file into the database (upsert by slug; never deletes)."""
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from learning.content import ContentError, content_import_text
+
+DEFAULT_FILE = Path(settings.BASE_DIR) / "content" / "roadmap.yaml"
+
+
+class Command(BaseCommand):
+    help = "Load a roadmap content file (default content/roadmap.yaml; '-' reads standard input)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE))
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+
+    def handle(self, *args, file, dry_run, **options):
+        if file == "-":
+            source, text = "<stdin>", sys.stdin.read()
+        else:
+            path = Path(file)
+            source = file
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"{file}: cannot read: {error}") from None
+        try:
+            report = content_import_text(text=text, source=source, dry_run=dry_run)
+        except ContentError as error:
+            lines = "\n".join(f"  - {problem}" for problem in error.problems)
+            raise CommandError(
+                f"{error.source}: refused, nothing changed ({len(error.problems)} problem"
+                f"{'s' if len(error.problems) != 1 else ''}):\n{lines}"
+            ) from None
+        self.stdout.write(report.summary())

@@ -1,0 +1,99 @@
+"""Markdown to safe HTML: rendered once when content is saved, sanitized before any visitor sees it.
+
+Links written the way the source roadmap writes them (`./01-attention-is-all-you-need/summary.md`,
+`./GLOSSARY.md`, `./QUICK_REFERENCE.md`) are rewritten to the matching pages of the site.
+"""
+
+import re
+import threading
+
+import markdown
+import nh3
+
+PAPER_LINK = re.compile(
+    r"\./\d{2}-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/summary\.md(?P<anchor>#[\w-]*)?"
+)
+PAGE_LINK = re.compile(r"\./(?P<name>[A-Z][A-Z0-9_]*)\.md(?P<anchor>#[\w-]*)?")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+    "code": {"class"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+URL_ATTRIBUTES = {"href", "src"}
+SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop URLs whose scheme, as a browser reads it, is not allowed.
+
+    Browsers delete tabs and newlines anywhere in a URL and leading control characters, so
+    `java<TAB>script:` is `javascript:` to them, while the sanitizer sees a relative URL.
+    """
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    as_browser_reads = re.sub(r"[\t\n\r]", "", value).lstrip(C0_AND_SPACE)
+    scheme = SCHEME.match(as_browser_reads)
+    if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+        return None
+    return value
+
+
+def page_path_for(name: str) -> str:
+    """`GLOSSARY` → `/glossary/`; `QUICK_REFERENCE` → `/pages/quick-reference/`."""
+    if name == "GLOSSARY":
+        return "/glossary/"
+    return "/pages/" + name.lower().replace("_", "-") + "/"
+
+
+def rewrite_links(text: str) -> str:
+    text = PAPER_LINK.sub(lambda m: f"/papers/{m['slug']}/{m['anchor'] or ''}", text)
+    return PAGE_LINK.sub(lambda m: page_path_for(m["name"]) + (m["anchor"] or ""), text)
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown instance per thread: building one costs more than rendering with it."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists"], output_format="html"
+        )
+        _local.converter = converter
+    return converter
+
+
+def render_markdown(text: str) -> str:
+    """Render curator-written Markdown to HTML that is safe to show to anyone."""
+    if not text or not text.strip():
+        return ""
+    html = _converter().reset().convert(rewrite_links(text))
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        attribute_filter=_filter_attribute,
+    )
+
+
+def render_inline(text: str) -> str:
+    """Render a one-line Markdown field (a key takeaway) without the wrapping paragraph."""
+    html = render_markdown(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

@@ -1,0 +1,172 @@
+"""Reads of the library that join several models, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db.models import Prefetch
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from learning.models import Path, Step, StepPaper
+
+from .models import GlossaryTerm, Page, Paper, Topic
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_KIND = 20
+SEARCH_CONFIG = "english"
+# Markers the database puts around matches; the snippet is escaped, then they become <mark>.
+MARK_START, MARK_STOP = "\u27e6", "\u27e7"
+
+
+def paper_detail(*, slug: str, user) -> Paper:
+    """A paper with its prerequisites, dependents, topics and the visible steps that cover it."""
+    visible_papers = Paper.objects.visible_to(user)
+    step_links = (
+        StepPaper.objects.filter(step__path__in=Path.objects.visible_to(user))
+        .select_related("step__phase", "step__path")
+        .order_by("step__path__number", "step__phase__position", "step__position")
+    )
+    return (
+        visible_papers.prefetch_related(
+            Prefetch("prerequisites", queryset=visible_papers.order_by("number")),
+            Prefetch("dependents", queryset=visible_papers.order_by("number")),
+            Prefetch("topics", queryset=Topic.objects.order_by("position")),
+            Prefetch("step_links", queryset=step_links, to_attr="visible_step_links"),
+        )
+        .filter(slug=slug)
+        .get()
+    )
+
+
+def topic_papers(*, topic: Topic, user) -> list[Paper]:
+    """The topic's papers in its prioritized order, limited to what the user may see."""
+    visible = set(Paper.objects.visible_to(user).values_list("pk", flat=True))
+    return [link.paper for link in topic.track.select_related("paper") if link.paper_id in visible]
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+    context: str = ""
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    hits: list[SearchHit]
+    shortened: bool = False
+
+
+def clean_query(raw: str) -> tuple[str, bool]:
+    """Drop control characters, fold white space, cut to a sane length."""
+    text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cs"} else ch for ch in raw or "")
+    text = " ".join(text.split())
+    shortened = len(text) > MAX_QUERY_LENGTH
+    return text[:MAX_QUERY_LENGTH].strip(), shortened
+
+
+MARKDOWN_NOISE = re.compile(r"\]\([^)\s]*\)?|[*`#|\[\]]+|^\s*[-+]\s+", re.MULTILINE)
+
+
+def _snippet(headline: str) -> SafeString:
+    """Plain text around the matches: Markdown syntax dropped, everything escaped but <mark>."""
+    text = MARKDOWN_NOISE.sub(" ", headline or "")
+    html = escape(" ".join(text.split()))
+    return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+def _ranked(queryset, vector, query, snippet_field: str):
+    return (
+        queryset.annotate(
+            document=vector,
+            rank=SearchRank(vector, query),
+            headline=SearchHeadline(
+                snippet_field,
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .filter(document=query)
+        .order_by("-rank")[:RESULTS_PER_KIND]
+    )
+
+
+def search(*, raw_query: str, user) -> SearchOutcome:
+    """PostgreSQL full-text search over papers, steps, glossary and pages: four queries."""
+    text, shortened = clean_query(raw_query)
+    if not text:
+        return SearchOutcome(query="", hits=[], shortened=shortened)
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+    def vector(*weighted: tuple[str, str]):
+        parts = [SearchVector(f, weight=w, config=SEARCH_CONFIG) for f, w in weighted]
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined + part
+        return combined
+
+    hits: list[SearchHit] = []
+    papers = _ranked(
+        Paper.objects.visible_to(user),
+        vector(
+            ("short_name", "A"),
+            ("title", "A"),
+            ("key_takeaway", "B"),
+            ("summary", "B"),
+            ("why_it_matters", "C"),
+            ("core_idea", "C"),
+            ("authors", "D"),
+        ),
+        query,
+        "summary",
+    )
+    hits += [
+        SearchHit(
+            "Paper",
+            f"{p.short_name}: {p.title}",
+            p.get_absolute_url(),
+            _snippet(p.headline),
+            p.rank,
+        )
+        for p in papers
+    ]
+    steps = _ranked(
+        Step.objects.filter(path__in=Path.objects.visible_to(user)).select_related("path"),
+        vector(("title", "A"), ("key_takeaway", "B"), ("body", "B")),
+        query,
+        "body",
+    )
+    hits += [
+        SearchHit("Step", str(s), s.get_absolute_url(), _snippet(s.headline), s.rank, s.path.title)
+        for s in steps
+    ]
+    terms = _ranked(
+        GlossaryTerm.objects.all(), vector(("term", "A"), ("definition", "B")), query, "definition"
+    )
+    hits += [
+        SearchHit("Glossary", t.term, t.get_absolute_url(), _snippet(t.headline), t.rank)
+        for t in terms
+    ]
+    pages = _ranked(
+        Page.objects.visible_to(user), vector(("title", "A"), ("body", "B")), query, "body"
+    )
+    hits += [
+        SearchHit("Page", p.title, p.get_absolute_url(), _snippet(p.headline), p.rank)
+        for p in pages
+    ]
+    hits.sort(key=lambda hit: -hit.rank)
+    return SearchOutcome(query=text, hits=hits, shortened=shortened)

@@ -1,0 +1,162 @@
+"""The public pages show the whole roadmap from the database, in the content file's order."""
+
+import re
+from html import unescape
+
+import pytest
+
+from learning.models import Path, Step
+from papers.models import GlossaryTerm, Page, Paper, PublicationStatus, Topic
+
+pytestmark = pytest.mark.usefixtures("roadmap")
+
+
+def visible_text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def positions_in_order(text: str, needles: list[str]) -> bool:
+    cursor = 0
+    for needle in needles:
+        found = text.find(needle, cursor)
+        if found < 0:
+            return False
+        cursor = found + len(needle)
+    return True
+
+
+def test_every_path_phase_step_and_section_of_the_content_file_is_shown_in_order(
+    client, content_document
+):
+    catalog = visible_text(client.get("/").content.decode())
+    assert positions_in_order(catalog, [p["audience"] for p in content_document["paths"]])
+    for path in content_document["paths"]:
+        response = client.get(f"/paths/{path['slug']}/")
+        assert response.status_code == 200
+        text = visible_text(response.content.decode())
+        expected = [path["title"]]
+        for phase in path["phases"]:
+            expected.append(f"{phase['label']}: {phase['title']}")
+            for step in phase["steps"]:
+                expected.append(
+                    f"{step['label']}: {step['title']}" if step["label"] else step["title"]
+                )
+                if step["key_takeaway"]:
+                    expected.append(visible_text(step["key_takeaway"]).replace("**", ""))
+        expected += [section["title"] for section in path["sections"]]
+        assert positions_in_order(text, expected), path["slug"]
+
+
+def test_catalog_cards_show_goal_time_prerequisites_and_hours(client):
+    text = visible_text(client.get("/").content.decode())
+    assert "Path 2: Software Engineer" in text
+    assert "Build AI applications" in text
+    assert "15-20 hours" in text
+    assert "Programming experience" in text
+    assert "Quick pass 10 h Thorough 20 h Deep study 35 h" in text
+    assert "Deep study 100+ hours" in text
+    assert "Interested in vision?" in text
+
+
+def test_each_of_the_fifteen_papers_has_its_page(client, content_document):
+    for paper in content_document["papers"]:
+        response = client.get(f"/papers/{paper['slug']}/")
+        assert response.status_code == 200, paper["slug"]
+        text = visible_text(response.content.decode())
+        assert paper["title"] in text
+        assert paper["venue"] in text
+
+
+def test_paper_page_shows_prerequisites_dependents_and_steps_using_it(client):
+    html = client.get("/papers/clip/").content.decode()
+    text = visible_text(html)
+    assert "Read first" in text
+    assert 'href="/papers/vision-transformer/"' in html
+    assert 'href="/papers/stable-diffusion/"' in html  # builds on CLIP
+    for step in Step.objects.filter(papers__slug="clip").select_related("path"):
+        assert f'href="/paths/{step.path.slug}/#step-{step.slug}"' in html
+
+
+def test_seed_links_become_links_to_the_site(client):
+    html = client.get("/paths/complete-beginner/").content.decode()
+    assert 'href="/papers/attention-is-all-you-need/"' in html
+    assert 'href="/glossary/"' in html
+    assert 'href="/pages/quick-reference/"' in html
+    assert "summary.md" not in html
+    assert ".md" not in re.sub(r"<[^>]+>", "", html).replace(".md ", "")
+
+
+def test_papers_can_be_filtered_by_topic(client):
+    html = client.get("/papers/?topic=vision").content.decode()
+    topic = Topic.objects.get(slug="vision")
+    shown = re.findall(r'href="/papers/([a-z0-9-]+)/"><strong>', html)
+    assert set(shown) == set(topic.papers.values_list("slug", flat=True))
+    assert client.get("/papers/?topic=no-such-topic").status_code == 404
+
+
+def test_topic_page_lists_papers_in_the_prioritized_order(client, content_document):
+    topic = content_document["topics"][0]
+    html = client.get(f"/topics/{topic['slug']}/").content.decode()
+    shown = re.findall(r'href="/papers/([a-z0-9-]+)/"><strong>', html)
+    assert shown == topic["papers"]
+
+
+def test_glossary_is_alphabetical_with_an_anchor_per_term(client):
+    html = client.get("/glossary/").content.decode()
+    anchors = re.findall(r'<dt id="([a-z0-9-]+)">', html)
+    terms = list(GlossaryTerm.objects.all())
+    assert len(anchors) == len(terms) >= 40
+    by_slug = {t.slug: t.term.lower() for t in terms}
+    shown_terms = [by_slug[a] for a in anchors]
+    assert shown_terms == sorted(shown_terms)
+
+
+def test_every_reference_page_is_shown(client, content_document):
+    for page in content_document["pages"]:
+        response = client.get(f"/pages/{page['slug']}/")
+        assert response.status_code == 200
+        assert page["title"] in visible_text(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/paths/no-such-path/", "/papers/no-such-paper/", "/topics/nope/", "/pages/nope/"],
+)
+def test_unknown_slugs_get_a_friendly_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "url"),
+    [
+        (Path, "software-engineer", "/paths/software-engineer/"),
+        (Paper, "clip", "/papers/clip/"),
+        (Page, "comparisons", "/pages/comparisons/"),
+    ],
+)
+def test_drafts_are_hidden_from_visitors_and_previewed_by_curators(
+    client, curator_client, model, slug, url
+):
+    model.objects.filter(slug=slug).update(status=PublicationStatus.DRAFT)
+    assert client.get(url).status_code == 404
+    response = curator_client.get(url)
+    assert response.status_code == 200
+    assert "Draft" in visible_text(response.content.decode())
+
+
+def test_draft_paths_leave_the_catalog_and_paper_pages(client):
+    Path.objects.filter(slug="software-engineer").update(status=PublicationStatus.DRAFT)
+    assert "Software Engineer" not in visible_text(client.get("/").content.decode())
+    assert "/paths/software-engineer/" not in client.get("/papers/rag/").content.decode()
+
+
+def test_draft_papers_are_not_linked_for_visitors(client, curator_client):
+    Paper.objects.filter(slug="clip").update(status=PublicationStatus.DRAFT)
+    path_html = client.get("/paths/complete-beginner/").content.decode()
+    paper_lists = re.findall(r'<p class="step-papers">(.*?)</p>', path_html, re.DOTALL)
+    assert paper_lists
+    assert not any("/papers/clip/" in papers for papers in paper_lists)
+    assert 'href="/papers/clip/"' not in client.get("/papers/").content.decode()
+    assert 'href="/papers/clip/"' in curator_client.get("/papers/").content.decode()
