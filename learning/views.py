@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from papers.models import Topic
+from papers.models import Page, Topic
 
 from . import selectors
-from .models import Depth, Path, RoadmapInfo
+from .models import Checklist, Depth, Path, RoadmapInfo
 
 
 @require_safe
@@ -20,6 +20,8 @@ def catalog(request):
             "paths": selectors.catalog_paths(user=request.user),
             "depths": list(Depth.objects.all()),
             "topics": Topic.objects.all(),
+            "pages": Page.objects.visible_to(request.user).only("slug", "title", "status"),
+            "checklists": Checklist.objects.prefetch_related("items"),
         },
     )
 

@@ -58,6 +58,16 @@ def test_catalog_cards_show_goal_time_prerequisites_and_hours(client):
     assert "Interested in vision?" in text
 
 
+def test_catalog_links_every_reference_page_and_shows_the_checklists(client, content_document):
+    html = client.get("/").content.decode()
+    for page in content_document["pages"]:
+        assert f'href="/pages/{page["slug"]}/"' in html
+    text = visible_text(html)
+    for checklist in content_document["checklists"]:
+        assert checklist["title"] in text
+        assert positions_in_order(text, checklist["items"])
+
+
 def test_each_of_the_fifteen_papers_has_its_page(client, content_document):
     for paper in content_document["papers"]:
         response = client.get(f"/papers/{paper['slug']}/")

@@ -9,7 +9,7 @@ from learning.content import content_import
 
 # Anonymous visitors; a curator adds the session and user lookups.
 PINNED = {
-    "/": 4,
+    "/": 7,
     "/paths/software-engineer/": 6,
     "/papers/": 3,
     "/papers/?topic=vision": 3,
