@@ -24,3 +24,10 @@ def superuser_ensure(*, email: str, password: str) -> tuple[User, bool]:
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user, created
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Remove the account and every row of the learner's: enrolments, progress, notes, ticks,
+    email addresses (all cascade from the user)."""
+    user.delete()

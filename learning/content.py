@@ -16,8 +16,10 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Max
 from django.utils.text import slugify
 
+from papers.graph import find_cycle
 from papers.models import GlossaryTerm, Page, Paper, PublicationStatus, Topic, TopicPaper
 from papers.rendering import PAGE_LINK
 
@@ -141,10 +143,12 @@ class _Checker:
             return ""
         return value
 
-    def integer(self, entry: dict, key: str, where: str, *, minimum=0) -> int:
+    def integer(self, entry: dict, key: str, where: str, *, minimum=0, maximum=9999) -> int:
         value = entry.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.add(where, f"'{key}' must be a whole number of at least {minimum}, got {value!r}")
+        if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+            self.add(
+                where, f"'{key}' must be a whole number from {minimum} to {maximum}, got {value!r}"
+            )
             return minimum
         return value
 
@@ -177,7 +181,9 @@ class _Checker:
             return []
         result = []
         for slug in value:
-            if slug not in known:
+            if not isinstance(slug, str):
+                self.add(where, f"'{key}' must list {kind} slugs as text, got {slug!r}")
+            elif slug not in known:
                 self.add(where, f"'{key}' names an unknown {kind}: {slug!r}")
             elif slug in result:
                 self.add(where, f"'{key}' names {slug!r} twice")
@@ -201,28 +207,6 @@ class _Checker:
 def _label(collection: str, index: int, entry: Any, key: str = "slug") -> str:
     name = entry.get(key) if isinstance(entry, dict) else None
     return f"{collection}[{index}]" + (f" ({name})" if name else "")
-
-
-def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt) :], nxt]
-            if nxt not in state and (cycle := visit(nxt)):
-                return cycle
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state and (cycle := visit(node)):
-            return cycle
-    return None
 
 
 def validate_document(document: dict, source: str) -> dict:
@@ -272,7 +256,9 @@ def validate_document(document: dict, source: str) -> dict:
     normalized["depths"] = depths
 
     raw_papers = check.items(document, "papers", "papers")
-    paper_slugs = {p.get("slug") for p in raw_papers if isinstance(p, dict)}
+    paper_slugs = {
+        p.get("slug") for p in raw_papers if isinstance(p, dict) and isinstance(p.get("slug"), str)
+    }
     papers = []
     for i, entry in enumerate(raw_papers):
         where = _label("papers", i, entry)
@@ -284,7 +270,7 @@ def validate_document(document: dict, source: str) -> dict:
                 "short_name": check.text(entry, "short_name", where, max_length=80),
                 "title": check.text(entry, "title", where, max_length=300),
                 "authors": check.text(entry, "authors", where),
-                "year": check.integer(entry, "year", where, minimum=1900),
+                "year": check.integer(entry, "year", where, minimum=1900, maximum=2100),
                 "venue": check.text(entry, "venue", where, max_length=120),
                 "url": check.text(entry, "url", where, max_length=500),
                 "summary": check.text(entry, "summary", where),
@@ -307,7 +293,7 @@ def validate_document(document: dict, source: str) -> dict:
             check.add(where, "a paper cannot be its own prerequisite")
     check.unique([p["slug"] for p in papers], "papers", "slug")
     check.unique([p["number"] for p in papers], "papers", "number")
-    cycle = _find_cycle({p["slug"]: p["prerequisites"] for p in papers})
+    cycle = find_cycle({p["slug"]: p["prerequisites"] for p in papers})
     if cycle:
         check.add("papers", "prerequisites form a cycle: " + " → ".join(cycle))
     normalized["papers"] = papers
@@ -390,12 +376,18 @@ def validate_document(document: dict, source: str) -> dict:
                 "slug": phase_entry.get("slug") or slugify(label),
                 "label": label,
                 "title": check.text(phase_entry, "title", phase_where, max_length=200),
-                "duration": check.text(phase_entry, "duration", phase_where, required=False),
-                "goal": check.text(phase_entry, "goal", phase_where, required=False),
+                "duration": check.text(
+                    phase_entry, "duration", phase_where, required=False, max_length=40
+                ),
+                "goal": check.text(
+                    phase_entry, "goal", phase_where, required=False, max_length=300
+                ),
                 "steps": [],
             }
             if phase_entry.get("slug") is not None:
                 check.slug(phase_entry, "slug", phase_where)
+            elif label and not phase["slug"]:
+                check.add(phase_where, "needs a 'slug': its label gives none")
             for k, step_entry in enumerate(check.items(phase_entry, "steps", phase_where)):
                 step_where = f"{phase_where} steps[{k}]" + (
                     f" ({step_entry.get('slug')})" if isinstance(step_entry, dict) else ""
@@ -404,7 +396,9 @@ def validate_document(document: dict, source: str) -> dict:
                 phase["steps"].append(
                     {
                         "slug": check.slug(step_entry, "slug", step_where),
-                        "label": check.text(step_entry, "label", step_where, required=False),
+                        "label": check.text(
+                            step_entry, "label", step_where, required=False, max_length=40
+                        ),
                         "title": check.text(step_entry, "title", step_where, max_length=200),
                         "subtitle": check.text(
                             step_entry, "subtitle", step_where, required=False, max_length=200
@@ -450,7 +444,12 @@ def validate_document(document: dict, source: str) -> dict:
                 item = {"text": item}
             item = check.mapping(item, item_where)
             text = check.text(item, "text", item_where, max_length=300)
-            items.append({"slug": item.get("slug") or slugify(text)[:80].strip("-"), "text": text})
+            slug = item.get("slug") or slugify(text)[:80].strip("-")
+            if item.get("slug") is not None:
+                check.slug(item, "slug", item_where)
+            elif text and not slug:
+                check.add(item_where, "needs a 'slug': its text gives none")
+            items.append({"slug": slug, "text": text})
         check.unique([item["slug"] for item in items], where, "item slug")
         checklists.append(
             {
@@ -591,9 +590,10 @@ def content_import(*, document: dict, source: str, dry_run: bool = False) -> Imp
     for paper in data["papers"]:
         values = {k: v for k, v in paper.items() if k not in ("slug", "hours", "prerequisites")}
         # Numbers are unique: move a number out of the way if another paper holds it now.
-        Paper.objects.filter(number=paper["number"]).exclude(slug=paper["slug"]).update(
-            number=10_000 + paper["number"]
-        )
+        holder = Paper.objects.filter(number=paper["number"]).exclude(slug=paper["slug"])
+        if holder.exists():
+            highest = Paper.objects.aggregate(highest=Max("number"))["highest"]
+            holder.update(number=max(highest, 9999) + 1)
         papers[paper["slug"]] = imp.upsert(
             Paper, {"slug": paper["slug"]}, {**values, **_hours(paper["hours"])}
         )

@@ -1,12 +1,43 @@
 """Admin for the library. A plain, usable registration; the curator workspace refines it."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 
+from .graph import find_cycle
 from .models import GlossaryTerm, Page, Paper, Topic, TopicPaper
+
+
+class PaperForm(forms.ModelForm):
+    class Meta:
+        model = Paper
+        exclude: list[str] = []
+
+    def clean_prerequisites(self):
+        chosen = self.cleaned_data["prerequisites"]
+        me = self.instance.pk or 0  # a new paper: nothing can require it yet
+        graph: dict[int, list[int]] = {}
+        for paper_id, required_id in Paper.prerequisites.through.objects.values_list(
+            "from_paper_id", "to_paper_id"
+        ):
+            if paper_id != me:
+                graph.setdefault(paper_id, []).append(required_id)
+        graph[me] = [p.pk for p in chosen]
+        cycle = find_cycle(graph)
+        if cycle:
+            names = dict(Paper.objects.filter(pk__in=cycle).values_list("pk", "short_name"))
+            names[me] = self.cleaned_data.get("short_name") or "this paper"
+            raise forms.ValidationError(
+                "These prerequisites would make a cycle: "
+                + " → ".join(names.get(pk, str(pk)) for pk in cycle)
+            )
+        return chosen
 
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
+    form = PaperForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["number", "short_name", "title", "year", "status"]
     list_display_links = ["number", "short_name"]
     list_filter = ["status", "topics"]

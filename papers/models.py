@@ -117,7 +117,7 @@ class Paper(RenderedMarkdownModel, DepthHours):
         "self", symmetrical=False, related_name="dependents", blank=True
     )
     status = models.CharField(
-        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
 
     objects = PublishableQuerySet.as_manager()
@@ -212,7 +212,7 @@ class Page(RenderedMarkdownModel):
     body_html = models.TextField(editable=False, default="")
     position = models.PositiveIntegerField(default=0)
     status = models.CharField(
-        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
 
     objects = PublishableQuerySet.as_manager()

@@ -40,6 +40,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     Browsers delete tabs and newlines anywhere in a URL and leading control characters, so
     `java<TAB>script:` is `javascript:` to them, while the sanitizer sees a relative URL.
     """
+    if attribute == "class":
+        # Only the language hint of fenced code, never the site's own classes.
+        return value if re.fullmatch(r"language-[\w+-]+", value) else None
     if attribute not in URL_ATTRIBUTES:
         return value
     as_browser_reads = re.sub(r"[\t\n\r]", "", value).lstrip(C0_AND_SPACE)

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from learning.models import Path, Step, StepPaper
+from learning.models import Path, PathSection, Step, StepPaper
 
 from .models import GlossaryTerm, Page, Paper, Topic
 
@@ -26,7 +26,7 @@ def paper_detail(*, slug: str, user) -> Paper:
     """A paper with its prerequisites, dependents, topics and the visible steps that cover it."""
     visible_papers = Paper.objects.visible_to(user)
     step_links = (
-        StepPaper.objects.filter(step__path__in=Path.objects.visible_to(user))
+        StepPaper.objects.filter(step__path__in=Path.objects.visible_to(user), step__archived=False)
         .select_related("step__phase", "step__path")
         .order_by("step__path__number", "step__phase__position", "step__position")
     )
@@ -106,7 +106,8 @@ def _ranked(queryset, vector, query, snippet_field: str):
 
 
 def search(*, raw_query: str, user) -> SearchOutcome:
-    """PostgreSQL full-text search over papers, steps, glossary and pages: four queries."""
+    """PostgreSQL full-text search over papers, steps, path sections, glossary and pages: five
+    queries, whatever the amount of content."""
     text, shortened = clean_query(raw_query)
     if not text:
         return SearchOutcome(query="", hits=[], shortened=shortened)
@@ -145,7 +146,9 @@ def search(*, raw_query: str, user) -> SearchOutcome:
         for p in papers
     ]
     steps = _ranked(
-        Step.objects.filter(path__in=Path.objects.visible_to(user)).select_related("path"),
+        Step.objects.current()
+        .filter(path__in=Path.objects.visible_to(user))
+        .select_related("path"),
         vector(("title", "A"), ("key_takeaway", "B"), ("body", "B")),
         query,
         "body",
@@ -167,6 +170,18 @@ def search(*, raw_query: str, user) -> SearchOutcome:
     hits += [
         SearchHit("Page", p.title, p.get_absolute_url(), _snippet(p.headline), p.rank)
         for p in pages
+    ]
+    sections = _ranked(
+        PathSection.objects.filter(path__in=Path.objects.visible_to(user)).select_related("path"),
+        vector(("title", "A"), ("body", "B")),
+        query,
+        "body",
+    )
+    hits += [
+        SearchHit(
+            "Section", s.title, s.get_absolute_url(), _snippet(s.headline), s.rank, s.path.title
+        )
+        for s in sections
     ]
     hits.sort(key=lambda hit: -hit.rank)
     return SearchOutcome(query=text, hits=hits, shortened=shortened)

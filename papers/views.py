@@ -48,7 +48,8 @@ def topic_detail(request, slug):
 
 @require_safe
 def glossary(request):
-    terms = list(GlossaryTerm.objects.prefetch_related("papers"))
+    visible_papers = Paper.objects.visible_to(request.user)
+    terms = list(GlossaryTerm.objects.prefetch_related(Prefetch("papers", queryset=visible_papers)))
     letters: dict[str, list[GlossaryTerm]] = {}
     for term in terms:
         initial = term.term[:1].upper()

@@ -5,7 +5,7 @@ host=$1
 port=$2
 py=.venv/bin/python
 $py manage.py migrate --noinput
-$py manage.py load_content
+$py manage.py load_content --if-empty
 $py manage.py ensure_curator
 echo "Learning Roadmap is at http://$host:$port/  (Ctrl-C stops it)"
 exec $py manage.py runserver "$host:$port"

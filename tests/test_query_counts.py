@@ -10,19 +10,21 @@ from learning.content import content_import
 # Anonymous visitors; a curator adds the session and user lookups.
 PINNED = {
     "/": 7,
-    "/paths/software-engineer/": 6,
+    "/paths/software-engineer/": 5,
     "/papers/": 3,
     "/papers/?topic=vision": 3,
     "/papers/clip/": 5,
     "/topics/vision/": 3,
     "/glossary/": 2,
     "/pages/comparisons/": 1,
-    "/search/?q=attention": 4,
+    "/search/?q=attention": 5,
 }
 
 
 def multiplied(document: dict, factor: int) -> dict:
-    """The content `factor` times over: every paper, topic, term, page, path and checklist."""
+    """The content `factor` times over. Every collection grows, and so does what the pinned
+    pages show: each path gets `factor` times its phases and steps (covering the same papers),
+    each topic and glossary term links the copies of its papers too."""
     result = copy.deepcopy(document)
     for n in range(1, factor):
         suffix = f"-copy{n}"
@@ -37,17 +39,28 @@ def multiplied(document: dict, factor: int) -> dict:
             for entry in document[collection]:
                 entry = copy.deepcopy(entry)
                 entry["slug"] += suffix
-                if "papers" in entry:
-                    entry["papers"] = [renamed[s] for s in entry["papers"]]
                 result[collection].append(entry)
-        for path in document["paths"]:
-            path = copy.deepcopy(path)
+        originals = result["paths"][: len(document["paths"])]
+        for original, grown in zip(document["paths"], originals, strict=True):
+            for phase in original["phases"]:
+                phase = copy.deepcopy(phase)
+                phase["slug"] = (
+                    f"{phase.get('slug') or phase['label'].lower().replace(' ', '-')}{suffix}"
+                )
+                for step in phase["steps"]:
+                    step["slug"] += suffix
+                grown["phases"].append(phase)
+            path = copy.deepcopy(original)
             path["slug"] += suffix
             path["number"] += 10 * n
-            for phase in path["phases"]:
-                for step in phase["steps"]:
-                    step["papers"] = [renamed[s] for s in step["papers"]]
             result["paths"].append(path)
+    for entry in result["topics"] + result["glossary"]:
+        entry["papers"] = entry["papers"] + [
+            f"{slug}-copy{n}"
+            for n in range(1, factor)
+            for slug in entry["papers"]
+            if not slug.endswith(tuple(f"-copy{m}" for m in range(1, factor)))
+        ]
     return result
 
 
@@ -61,7 +74,10 @@ def count_queries(client, url: str) -> int:
 def test_multiplied_content_is_ten_times_the_seed(content_document):
     tenfold = multiplied(content_document, 10)
     assert len(tenfold["papers"]) == 150
-    assert sum(len(ph["steps"]) for p in tenfold["paths"] for ph in p["phases"]) == 450
+    engineer = next(p for p in tenfold["paths"] if p["slug"] == "software-engineer")
+    assert sum(len(ph["steps"]) for ph in engineer["phases"]) == 90
+    vision = next(t for t in tenfold["topics"] if t["slug"] == "vision")
+    assert len(vision["papers"]) == 50
 
 
 def test_query_counts_are_pinned_and_do_not_grow_with_tenfold_content(
@@ -74,6 +90,47 @@ def test_query_counts_are_pinned_and_do_not_grow_with_tenfold_content(
     assert at_ten_times == PINNED
 
 
-def test_curator_pages_add_only_the_session_and_user(roadmap, curator_client):
+# Logged in: the session and the user, and on a path page the learner's enrolment, statuses
+# and papers read in other paths.
+LOGGED_IN_EXTRA = dict.fromkeys(PINNED, 2) | {"/paths/software-engineer/": 5}
+
+
+def test_logged_in_pages_add_a_fixed_few_queries(roadmap, curator_client):
     for url, expected in PINNED.items():
-        assert count_queries(curator_client, url) == expected + 2, url
+        assert count_queries(curator_client, url) == expected + LOGGED_IN_EXTRA[url], url
+
+
+LEARNER_PINNED = {"/paths/software-engineer/": 10, "/dashboard/": 12}
+
+
+def _work(user, *, steps: int) -> None:
+    from learning import services
+    from learning.models import Path, Step
+
+    for slug in ("software-engineer", "complete-beginner"):
+        path = Path.objects.get(slug=slug)
+        enrollment = services.enrollment_create(user=user, path=path, depth="thorough")[0]
+        for step in Step.objects.filter(path=path).order_by("pk")[:steps]:
+            services.step_progress_set(enrollment=enrollment, step=step, status="done")
+            services.step_note_set(enrollment=enrollment, step=step, note="a note")
+
+
+def test_learner_pages_do_not_grow_with_steps_progress_or_other_learners(
+    roadmap, make_user, content_document
+):
+    from django.test import Client
+
+    learner = make_user()
+    _work(learner, steps=3)
+    _work(make_user(), steps=2)
+    viewer = Client()
+    viewer.force_login(learner)
+    small = {url: count_queries(viewer, url) for url in LEARNER_PINNED}
+
+    content_import(document=multiplied(content_document, 10), source="tenfold")
+    _work(learner, steps=25)
+    for _ in range(3):
+        _work(make_user(), steps=15)
+    large = {url: count_queries(viewer, url) for url in LEARNER_PINNED}
+    assert small == LEARNER_PINNED
+    assert large == LEARNER_PINNED

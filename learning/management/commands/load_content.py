@@ -1,14 +1,15 @@
 """Load the roadmap content file into the database (upsert by slug; never deletes)."""
 
 import sys
-from pathlib import Path
+from pathlib import Path as FilePath
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from learning.content import ContentError, content_import_text
+from learning.models import Path
 
-DEFAULT_FILE = Path(settings.BASE_DIR) / "content" / "roadmap.yaml"
+DEFAULT_FILE = FilePath(settings.BASE_DIR) / "content" / "roadmap.yaml"
 
 
 class Command(BaseCommand):
@@ -19,12 +20,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; write nothing."
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into a database without content (first run); otherwise do nothing, "
+            "so edits made in the admin are kept.",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, if_empty=False, **options):
+        if if_empty and Path.objects.exists():
+            self.stdout.write("Content already loaded; keeping it (edits made in the admin stay).")
+            return
         if file == "-":
             source, text = "<stdin>", sys.stdin.read()
         else:
-            path = Path(file)
+            path = FilePath(file)
             source = file
             try:
                 text = path.read_text(encoding="utf-8")

@@ -1,0 +1,151 @@
+"""How far a learner is along a path: counts, hours left, the next step. Pure functions over
+objects already loaded, so pages that show progress add no queries for it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import FINISHED_STATUSES, StepStatus
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class StepState:
+    step: object
+    status: str = StepStatus.NOT_STARTED
+    note: str = ""
+    note_html: str = ""
+    estimate: Decimal = ZERO
+    is_next: bool = False
+    read_in: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return StepStatus(self.status).label
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def done(self) -> bool:
+        return self.status == StepStatus.DONE
+
+
+@dataclass
+class Tally:
+    """Counts for a path or a phase: done of total steps, finished (done or skipped), hours left."""
+
+    done: int = 0
+    finished: int = 0
+    total: int = 0
+    hours_left: Decimal = ZERO
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.finished == self.total
+
+    def add(self, state: StepState) -> None:
+        self.total += 1
+        self.done += state.done
+        self.finished += state.finished
+        if not state.finished:
+            self.hours_left += state.estimate
+
+    @property
+    def hours_left_display(self) -> str:
+        rounded = self.hours_left.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{rounded.normalize():f}"
+
+
+@dataclass
+class PhaseState:
+    phase: object
+    steps: list[StepState]
+    tally: Tally
+
+
+@dataclass
+class PathState:
+    phases: list[PhaseState]
+    tally: Tally
+    next_step: StepState | None
+
+
+def step_estimates(steps: list, depth: str, path_hours: Decimal) -> dict[int, Decimal]:
+    """Share the path's hours at this depth among its steps, by the hours of the papers each
+    covers; a step without papers weighs as much as an average step with papers."""
+    weights = {
+        step.pk: sum((link.paper.hours_for(depth) for link in step.step_papers.all()), ZERO)
+        for step in steps
+    }
+    positive = [w for w in weights.values() if w > 0]
+    fallback = (sum(positive, ZERO) / len(positive)) if positive else Decimal(1)
+    weights = {pk: (w if w > 0 else fallback) for pk, w in weights.items()}
+    total = sum(weights.values(), ZERO)
+    if not total:
+        return dict.fromkeys(weights, ZERO)
+    return {pk: Decimal(path_hours) * w / total for pk, w in weights.items()}
+
+
+def path_state(
+    path, *, depth: str, progress: dict[int, object], read_elsewhere: dict[int, list[str]]
+) -> PathState:
+    """Progress of one learner on `path` (phases and current steps already prefetched).
+
+    `progress` maps step id to the learner's StepProgress; `read_elsewhere` maps paper id to the
+    titles of other paths in which the learner has a Done step covering that paper.
+    """
+    phases = list(path.phases.all())
+    all_steps = [step for phase in phases for step in phase.steps.all()]
+    estimates = step_estimates(all_steps, depth, path.hours_for(depth))
+    path_tally = Tally()
+    phase_states = []
+    next_step = None
+    for phase in phases:
+        tally = Tally()
+        states = []
+        for step in phase.steps.all():
+            row = progress.get(step.pk)
+            state = StepState(
+                step=step,
+                status=row.status if row else StepStatus.NOT_STARTED,
+                note=row.note if row else "",
+                note_html=row.note_html if row else "",
+                estimate=estimates.get(step.pk, ZERO),
+                read_in=sorted(
+                    {
+                        title
+                        for link in step.step_papers.all()
+                        for title in read_elsewhere.get(link.paper_id, [])
+                    }
+                ),
+            )
+            if next_step is None and not state.finished:
+                state.is_next = True
+                next_step = state
+            tally.add(state)
+            path_tally.add(state)
+            states.append(state)
+        phase_states.append(PhaseState(phase=phase, steps=states, tally=tally))
+    return PathState(phases=phase_states, tally=path_tally, next_step=next_step)
+
+
+def activity_summary(days: set[datetime.date], today: datetime.date) -> tuple[int, int]:
+    """(days active this week, current streak): the week starts on Monday; a streak counts
+    consecutive active days up to today, or up to yesterday when today has no activity yet."""
+    week_start = today - datetime.timedelta(days=today.weekday())
+    this_week = sum(1 for day in days if week_start <= day <= today)
+    cursor = today if today in days else today - datetime.timedelta(days=1)
+    streak = 0
+    while cursor in days:
+        streak += 1
+        cursor -= datetime.timedelta(days=1)
+    return this_week, streak

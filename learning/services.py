@@ -1,0 +1,145 @@
+"""Writes of learners' data: enrolments, step progress, notes, checklists, sharing, accounts.
+
+Every function is keyword-only and atomic. Callers pass objects they have already scoped to the
+learner (views look them up with the owner in the query), and these functions never widen that.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    FINISHED_STATUSES,
+    ChecklistItem,
+    ChecklistTick,
+    Enrollment,
+    EnrollmentStatus,
+    Path,
+    ProgressEvent,
+    Step,
+    StepProgress,
+    StepStatus,
+)
+
+
+@transaction.atomic
+def enrollment_create(
+    *, user, path: Path, depth: str, hours_per_week: int | None = None
+) -> tuple[Enrollment, bool]:
+    """Start a path; starting one already started only updates the chosen depth and pace."""
+    enrollment, created = Enrollment.objects.get_or_create(
+        user=user, path=path, defaults={"depth": depth, "hours_per_week": hours_per_week}
+    )
+    if not created:
+        enrollment_update(enrollment=enrollment, depth=depth, hours_per_week=hours_per_week)
+    return enrollment, created
+
+
+@transaction.atomic
+def enrollment_update(*, enrollment: Enrollment, depth: str, hours_per_week: int | None) -> None:
+    enrollment.depth = depth
+    enrollment.hours_per_week = hours_per_week
+    enrollment.save(update_fields=["depth", "hours_per_week"])
+
+
+@transaction.atomic
+def enrollment_set_paused(*, enrollment: Enrollment, paused: bool) -> None:
+    enrollment.status = EnrollmentStatus.PAUSED if paused else EnrollmentStatus.ACTIVE
+    enrollment.save(update_fields=["status"])
+
+
+@transaction.atomic
+def enrollment_reset(*, enrollment: Enrollment) -> int:
+    """Forget every status and note of this learner on this path. Returns rows removed."""
+    steps = Step.objects.filter(path=enrollment.path)
+    ProgressEvent.objects.filter(user=enrollment.user, step__in=steps).delete()
+    removed, _ = StepProgress.objects.filter(user=enrollment.user, step__in=steps).delete()
+    enrollment.completed_at = None
+    enrollment.status = EnrollmentStatus.ACTIVE
+    enrollment.save(update_fields=["completed_at", "status"])
+    return removed
+
+
+@transaction.atomic
+def enrollment_leave(*, enrollment: Enrollment) -> None:
+    """Stop following a path. Statuses and notes stay, so starting it again picks them up."""
+    enrollment.delete()
+
+
+@transaction.atomic
+def enrollment_sharing_set(*, enrollment: Enrollment, shared: bool) -> None:
+    """Turn the read-only progress page on (with a new, unguessable link) or off."""
+    enrollment.share_token = secrets.token_urlsafe(24) if shared else None
+    enrollment.save(update_fields=["share_token"])
+
+
+def _refresh_completion(enrollment: Enrollment) -> None:
+    steps = Step.objects.current().filter(path=enrollment.path)
+    total = steps.count()
+    finished = StepProgress.objects.filter(
+        user=enrollment.user, step__in=steps, status__in=FINISHED_STATUSES
+    ).count()
+    complete = total > 0 and finished == total
+    if complete and enrollment.completed_at is None:
+        enrollment.completed_at = timezone.now()
+        enrollment.save(update_fields=["completed_at"])
+    elif not complete and enrollment.completed_at is not None:
+        enrollment.completed_at = None
+        enrollment.save(update_fields=["completed_at"])
+
+
+def _locked_progress(*, user, step: Step) -> StepProgress:
+    """The learner's row for this step, created if missing and locked for this transaction.
+
+    INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE: concurrent requests for the same
+    step (double clicks, two tabs) end up with one row and take turns, and none fails.
+    """
+    StepProgress.objects.bulk_create([StepProgress(user=user, step=step)], ignore_conflicts=True)
+    return StepProgress.objects.select_for_update().get(user=user, step=step)
+
+
+@transaction.atomic
+def step_progress_set(*, enrollment: Enrollment, step: Step, status: str) -> StepProgress:
+    """Set a step's status for the enrolled learner; the same status twice changes nothing."""
+    if step.path_id != enrollment.path_id:
+        raise ValueError("The step is not on the enrolment's path.")
+    status = StepStatus(status)
+    progress = _locked_progress(user=enrollment.user, step=step)
+    if progress.status == status:
+        return progress
+    now = timezone.now()
+    progress.status = status
+    if status == StepStatus.NOT_STARTED:
+        progress.started_at = progress.completed_at = None
+    else:
+        progress.started_at = progress.started_at or now
+        progress.completed_at = now if status in FINISHED_STATUSES else None
+    progress.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
+    ProgressEvent.objects.create(user=enrollment.user, step=step, status=status, created_at=now)
+    _refresh_completion(enrollment)
+    return progress
+
+
+@transaction.atomic
+def step_note_set(*, enrollment: Enrollment, step: Step, note: str) -> StepProgress:
+    if step.path_id != enrollment.path_id:
+        raise ValueError("The step is not on the enrolment's path.")
+    progress = _locked_progress(user=enrollment.user, step=step)
+    note = note.replace("\r\n", "\n").strip()
+    if progress.note != note:
+        progress.note = note
+        progress.save(update_fields=["note", "note_html", "updated_at"])
+    return progress
+
+
+@transaction.atomic
+def checklist_tick_set(*, user, item: ChecklistItem, ticked: bool) -> None:
+    if ticked:
+        ChecklistTick.objects.bulk_create(
+            [ChecklistTick(user=user, item=item)], ignore_conflicts=True
+        )
+    else:
+        ChecklistTick.objects.filter(user=user, item=item).delete()
