@@ -75,11 +75,24 @@ class StepPaperInline(admin.TabularInline):
 
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "path", "phase", "position"]
-    list_filter = ["path"]
+    list_display = ["__str__", "path", "phase", "position", "archived"]
+    list_filter = ["path", "archived"]
+    actions = ["archive", "unarchive"]
     search_fields = ["title", "body", "slug"]
     inlines = [StepPaperInline]
     list_select_related = ["path", "phase"]
+
+    @admin.action(description="Archive selected steps (hide them; learners keep their records)")
+    def archive(self, request, queryset):
+        count = queryset.update(archived=True)
+        self.message_user(
+            request, f"Archived {count} steps. Learners' statuses and notes are kept."
+        )
+
+    @admin.action(description="Restore selected archived steps")
+    def unarchive(self, request, queryset):
+        count = queryset.update(archived=False)
+        self.message_user(request, f"Restored {count} steps.")
 
 
 class ChecklistItemInline(admin.TabularInline):

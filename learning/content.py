@@ -204,6 +204,14 @@ class _Checker:
                 self.add(where, f"{what} {value!r} is used {count} times")
 
 
+def _flag(check: _Checker, entry: dict, key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        check.add(where, f"'{key}' must be true or false, got {value!r}")
+        return False
+    return value
+
+
 def _label(collection: str, index: int, entry: Any, key: str = "slug") -> str:
     name = entry.get(key) if isinstance(entry, dict) else None
     return f"{collection}[{index}]" + (f" ({name})" if name else "")
@@ -413,6 +421,7 @@ def validate_document(document: dict, source: str) -> dict:
                         "key_takeaway": check.text(
                             step_entry, "key_takeaway", step_where, required=False
                         ),
+                        "archived": _flag(check, step_entry, "archived", step_where),
                     }
                 )
             path["phases"].append(phase)
@@ -821,6 +830,7 @@ def content_export() -> dict:
                     "papers": _FlowList(link.paper.slug for link in s.step_papers.all()),
                     "body": s.body,
                     "key_takeaway": s.key_takeaway,
+                    **({"archived": True} if s.archived else {}),
                 }
                 for s in sorted(phase.steps.all(), key=lambda s: s.position)
             ]

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 
 from .graph import find_cycle
 from .models import GlossaryTerm, Page, Paper, Topic, TopicPaper
 
 
 class PaperForm(forms.ModelForm):
+    url = forms.URLField(label="Link", max_length=500, assume_scheme="https")
+
     class Meta:
         model = Paper
         exclude: list[str] = []
@@ -37,7 +38,6 @@ class PaperForm(forms.ModelForm):
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
     form = PaperForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["number", "short_name", "title", "year", "status"]
     list_display_links = ["number", "short_name"]
     list_filter = ["status", "topics"]

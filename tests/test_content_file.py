@@ -244,3 +244,48 @@ def test_loaded_counts_match_the_seed(roadmap):
     assert Phase.objects.count() == 13
     assert Step.objects.count() == 45
     assert Paper.objects.count() == 15
+
+
+def test_archived_steps_survive_export_and_load(roadmap):
+    Step.objects.filter(slug="review-and-explore").update(archived=True)
+    document = yaml.safe_load(dump_document(content_export()))
+    Step.objects.update(archived=False)
+    report = content_import(document=document, source="export")
+    assert report.changes == 1
+    assert Step.objects.get(slug="review-and-explore").archived
+
+
+def test_load_content_if_empty_keeps_admin_edits(roadmap):
+    Paper.objects.filter(slug="clip").update(title="Edited in the admin")
+    out = io.StringIO()
+    call_command("load_content", if_empty=True, stdout=out)
+    assert "keeping it" in out.getvalue()
+    assert Paper.objects.get(slug="clip").title == "Edited in the admin"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: d["paths"][0]["phases"][0]["steps"][0].update(label="x" * 41),
+            "'label' is longer than 40 characters",
+        ),
+        (lambda d: d["papers"][0].update(year=40000), "'year' must be a whole number from 1900"),
+        (lambda d: d["topics"][0].update(papers=[["clip"]]), "must list paper slugs as text"),
+        (
+            lambda d: d["checklists"][0]["items"].append("日本語の項目"),
+            "needs a 'slug': its text gives none",
+        ),
+        (
+            lambda d: d["paths"][0]["phases"][0]["steps"][0].update(archived="yes"),
+            "'archived' must be true or false",
+        ),
+    ],
+)
+def test_out_of_range_and_malformed_values_are_refused_cleanly(
+    roadmap, content_document, mutate, expected
+):
+    mutate(content_document)
+    with pytest.raises(ContentError) as refused:
+        content_import(document=content_document, source="bad.yaml")
+    assert any(expected in problem for problem in refused.value.problems), refused.value.problems

@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 import pytest
+from django.urls import reverse
 
 from learning.models import Path, Step
 from papers.models import GlossaryTerm, Page, Paper, PublicationStatus, Topic
@@ -170,3 +171,30 @@ def test_draft_papers_are_not_linked_for_visitors(client, curator_client):
     assert not any("/papers/clip/" in papers for papers in paper_lists)
     assert 'href="/papers/clip/"' not in client.get("/papers/").content.decode()
     assert 'href="/papers/clip/"' in curator_client.get("/papers/").content.decode()
+
+
+def test_glossary_does_not_link_draft_papers_for_visitors(client, curator_client):
+    Paper.objects.filter(slug="clip").update(status=PublicationStatus.DRAFT)
+
+    def related_links(html):
+        return "".join(re.findall(r"<small>Related: (.*?)</small>", html, re.DOTALL))
+
+    assert "/papers/clip/" not in related_links(client.get("/glossary/").content.decode())
+    assert "/papers/clip/" in related_links(curator_client.get("/glossary/").content.decode())
+
+
+def test_admin_refuses_a_prerequisite_cycle_and_names_it(curator_client):
+    llama = Paper.objects.get(slug="llama")
+    attention = Paper.objects.get(slug="attention-is-all-you-need")
+    url = reverse("admin:papers_paper_change", args=[attention.pk])
+    page = curator_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: v for k, v in data.items() if v is not None}
+    data["prerequisites"] = [llama.pk]
+    response = curator_client.post(url, data)
+    assert response.status_code == 200
+    assert (
+        "These prerequisites would make a cycle: Transformers → LLaMA" in response.content.decode()
+    )
+    assert not attention.prerequisites.exists()
