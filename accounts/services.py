@@ -29,5 +29,11 @@ def superuser_ensure(*, email: str, password: str) -> tuple[User, bool]:
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Remove the account and every row of the learner's: enrolments, progress, notes, ticks,
-    email addresses (all cascade from the user)."""
+    personal paths, email addresses. Progress goes first: it protects steps from deletion, and
+    the personal paths' steps go with the account."""
+    from learning.models import ProgressEvent, StepProgress
+
+    ProgressEvent.objects.filter(user=user).delete()
+    StepProgress.objects.filter(user=user).delete()
+    user.enrollments.all().delete()
     user.delete()

@@ -810,8 +810,10 @@ def content_export() -> dict:
         for p in Page.objects.all()
     ]
     document["paths"] = []
-    paths = Path.objects.prefetch_related("phases__steps__step_papers__paper", "sections").order_by(
-        "number", "title"
+    paths = (
+        Path.objects.curated()
+        .prefetch_related("phases__steps__step_papers__paper", "sections")
+        .order_by("number", "title")
     )
     for path in paths:
         phases = []

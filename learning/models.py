@@ -72,7 +72,19 @@ class Depth(models.Model):
 
 
 class PathQuerySet(PublishableQuerySet):
-    pass
+    def curated(self):
+        """The roadmap's own paths, not learners' personal ones."""
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user):
+        """Published curated paths for everyone, drafts too for staff; personal paths only to
+        their owner (staff included: a personal path is private)."""
+        curated = Q(owner__isnull=True)
+        if not (user.is_authenticated and user.is_staff):
+            curated &= Q(status=PublicationStatus.PUBLISHED)
+        if user.is_authenticated:
+            return self.filter(curated | Q(owner=user))
+        return self.filter(curated)
 
 
 class Path(RenderedMarkdownModel, DepthHours):
@@ -90,6 +102,15 @@ class Path(RenderedMarkdownModel, DepthHours):
     status = models.CharField(
         max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="personal_paths",
+        help_text="Set for a learner's personal path (from the builder); empty for curated paths.",
+    )
+    builder_answers = models.JSONField(null=True, blank=True, editable=False)
 
     objects = PathQuerySet.as_manager()
 
@@ -108,6 +129,10 @@ class Path(RenderedMarkdownModel, DepthHours):
     @property
     def is_draft(self) -> bool:
         return self.status == PublicationStatus.DRAFT
+
+    @property
+    def is_personal(self) -> bool:
+        return self.owner_id is not None
 
 
 class Phase(models.Model):
@@ -154,6 +179,9 @@ class Step(RenderedMarkdownModel):
     key_takeaway = models.TextField(blank=True, help_text="Inline Markdown.")
     key_takeaway_html = models.TextField(editable=False, default="")
     papers = models.ManyToManyField(Paper, through="StepPaper", related_name="steps", blank=True)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why a personal path includes this step."
+    )
     archived = models.BooleanField(
         default=False,
         help_text="Hidden from the path; learners keep their status and note, and their export "

@@ -53,7 +53,7 @@ def path_outline(*, slug: str, user) -> Path:
 
 
 def catalog_paths(*, user):
-    return Path.objects.visible_to(user).order_by("number", "title")
+    return Path.objects.curated().visible_to(user).order_by("number", "title")
 
 
 def papers_read_elsewhere(*, user, path: Path) -> dict[int, list[str]]:

@@ -20,4 +20,6 @@ urlpatterns = [
     path("steps/<int:pk>/note/", views.step_note, name="step_note"),
     path("checklist-items/<int:pk>/tick/", views.checklist_tick, name="checklist_tick"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("builder/", views.builder_view, name="builder"),
+    path("paths/<slug:slug>/calendar.ics", views.path_calendar, name="path_calendar"),
 ]

@@ -4,29 +4,37 @@ Every lookup of a learner's data includes the learner in the query (Enrollment b
 so another learner gets a 404, never someone else's rows.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from icalendar import Calendar as ICalendar
+from icalendar import Event as ICalEvent
 
 from papers.models import Page, Topic
 
-from . import selectors, services
-from .forms import EnrollmentForm, ShareForm, StepNoteForm, StepStatusForm, TickForm
+from . import builder, selectors, services
+from .forms import BuilderForm, EnrollmentForm, ShareForm, StepNoteForm, StepStatusForm, TickForm
 from .models import (
+    Audience,
     Checklist,
     ChecklistItem,
     Depth,
     Enrollment,
     Path,
+    Phase,
     RoadmapInfo,
     Step,
     StepStatus,
 )
+from .planner import PROJECT_KEY, Answers, PlanError, add_paper, make_plan, move_step, remove_step
 
 PENDING_START = "pending_path_start"
 
@@ -276,3 +284,166 @@ def dashboard(request):
     return render(
         request, "learning/dashboard.html", {"board": selectors.dashboard(user=request.user)}
     )
+
+
+# --- The personal-path builder -----------------------------------------------------------------
+
+BUILDER_DRAFT = "builder_draft"
+
+
+def _default_answers(library) -> Answers:
+    backgrounds = list(library.background_titles)
+    return Answers(background=backgrounds[0] if backgrounds else Audience.BEGINNER)
+
+
+def _builder_page(request, library, draft: dict, *, form=None, error="", status=200):
+    answers = builder.answers_from_json(draft["answers"])
+    plan = make_plan(library, answers, order=draft.get("order"), start=timezone.localdate())
+    names = {**library.papers, PROJECT_KEY: "Project work"}
+    replanning = None
+    if draft.get("path") and request.user.is_authenticated:
+        replanning = Path.objects.filter(slug=draft["path"], owner=request.user).first()
+    return render(
+        request,
+        "learning/builder.html",
+        {
+            "form": form or BuilderForm(initial=builder.answers_to_json(answers), library=library),
+            "plan": plan,
+            "names": names,
+            "answers": answers,
+            "addable": [
+                (slug, name) for slug, name in library.papers.items() if slug not in plan.keys
+            ],
+            "error": error,
+            "replanning": replanning,
+            "plan_actions": [("up", "Move up"), ("down", "Move down"), ("remove", "Remove")],
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def builder_view(request):
+    library = builder.load_library()
+    draft = request.session.get(BUILDER_DRAFT) or {
+        "answers": builder.answers_to_json(_default_answers(library)),
+        "order": None,
+        "path": None,
+    }
+    if request.method != "POST":
+        if slug := request.GET.get("path"):
+            if not request.user.is_authenticated:
+                return redirect(
+                    f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+                )
+            path = get_object_or_404(Path, slug=slug, owner=request.user)
+            request.session[BUILDER_DRAFT] = {
+                "answers": path.builder_answers,
+                "order": builder.saved_order(path),
+                "path": path.slug,
+            }
+            return redirect("learning:builder")
+        return _builder_page(request, library, draft)
+
+    action = request.POST.get("action", "")
+    if action == "plan":
+        form = BuilderForm(request.POST, library=library)
+        if not form.is_valid():
+            return _builder_page(request, library, draft, form=form, status=400)
+        data = form.cleaned_data
+        answers = Answers(
+            background=data["background"],
+            interests=tuple(data["interests"]),
+            depth=data["depth"],
+            hours_per_week=data["hours_per_week"],
+            known=frozenset(data["known"]),
+            project=data["project"],
+        )
+        request.session[BUILDER_DRAFT] = {
+            "answers": builder.answers_to_json(answers),
+            "order": None,
+            "path": draft.get("path"),
+        }
+        return redirect(reverse("learning:builder") + "#plan")
+    if action == "reset":
+        request.session.pop(BUILDER_DRAFT, None)
+        return redirect("learning:builder")
+
+    answers = builder.answers_from_json(draft["answers"])
+    keys = make_plan(library, answers, order=draft.get("order")).keys
+    try:
+        if action == "remove":
+            keys = remove_step(library, keys, request.POST.get("key", ""))
+        elif action in ("up", "down"):
+            keys = move_step(library, keys, request.POST.get("key", ""), action)
+        elif action == "add":
+            keys = add_paper(library, keys, request.POST.get("paper", ""), answers.known)
+        elif action == "save":
+            return _builder_save(request, library, draft, answers, keys)
+        else:
+            raise PlanError("Unknown action.")
+    except PlanError as refusal:
+        return _builder_page(request, library, draft, error=str(refusal), status=400)
+    request.session[BUILDER_DRAFT] = {**draft, "order": keys}
+    return redirect(reverse("learning:builder") + "#plan")
+
+
+def _builder_save(request, library, draft, answers, keys):
+    if not request.user.is_authenticated:
+        request.session[BUILDER_DRAFT] = {**draft, "order": keys}
+        messages.info(request, "Create an account (or log in) to save your plan; it is kept.")
+        return redirect(
+            f"{reverse('account_signup')}?{urlencode({'next': reverse('learning:builder')})}"
+        )
+    plan = make_plan(library, answers, order=keys)
+    if not plan.steps:
+        return _builder_page(
+            request, library, draft, error="Your plan is empty: add a paper first.", status=400
+        )
+    path = None
+    if draft.get("path"):
+        path = get_object_or_404(Path, slug=draft["path"], owner=request.user)
+    path = builder.personal_path_save(
+        user=request.user, answers=answers, plan=plan, library=library, path=path
+    )
+    request.session.pop(BUILDER_DRAFT, None)
+    messages.success(request, "Your personal path is saved and started.")
+    return redirect(path.get_absolute_url())
+
+
+@login_required
+@require_safe
+def path_calendar(request, slug):
+    """The saved plan as an .ics file: one event per week, listing its steps."""
+    path = get_object_or_404(Path, slug=slug, owner=request.user)
+    enrollment = Enrollment.objects.filter(user=request.user, path=path).first()
+    start = timezone.localdate(enrollment.started_at) if enrollment else timezone.localdate()
+    phases = (
+        Phase.objects.filter(path=path)
+        .order_by("position")
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.current().order_by("position")))
+    )
+    calendar = ICalendar()
+    calendar.add("prodid", "-//Learning Roadmap//Personal path//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", path.title)
+    offset = 0
+    page_url = request.build_absolute_uri(path.get_absolute_url())
+    for phase in phases:
+        steps = list(phase.steps.all())
+        if not steps:
+            continue
+        span = int(phase.duration.split()[0]) if phase.duration[:1].isdigit() else 1
+        event = ICalEvent()
+        event.add("uid", f"{path.slug}-{phase.slug}@learning-roadmap")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", start + datetime.timedelta(weeks=offset))
+        event.add("dtend", start + datetime.timedelta(weeks=offset + span))
+        event.add("summary", f"{phase.label}: {phase.title}")
+        event.add("description", "\n".join(f"- {step.title}" for step in steps) + f"\n\n{page_url}")
+        event.add("url", page_url)
+        calendar.add_component(event)
+        offset += span
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{path.slug}.ics"'
+    return response
