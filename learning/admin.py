@@ -1,61 +1,156 @@
-"""Admin for paths and their structure. A plain, usable registration; the curator workspace
-issue adds drag-and-drop ordering, previews, history and import/export."""
+"""Paths and their structure in the curator workspace. Only curated paths: learners' personal
+paths are private and never listed here."""
 
 from django.contrib import admin
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html
+
+from papers.admin import count_of
+from papers.admin_tools import (
+    ContentAdmin,
+    LearnerSafeDeleteMixin,
+    SortableInlineMixin,
+    publish_selected,
+    unpublish_selected,
+)
 
 from .models import (
     Checklist,
     ChecklistItem,
     Depth,
+    Enrollment,
     Path,
     PathSection,
     Phase,
     RoadmapInfo,
     Step,
     StepPaper,
+    StepProgress,
+    StepStatus,
 )
 
 
-class PhaseInline(admin.TabularInline):
+def learners_on_steps(steps) -> int:
+    return StepProgress.objects.filter(step__in=steps).values("user").distinct().count()
+
+
+def done_count():
+    return Coalesce(
+        Subquery(
+            StepProgress.objects.filter(step=OuterRef("pk"), status=StepStatus.DONE)
+            .order_by()
+            .values("step")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+class PhaseInline(SortableInlineMixin, admin.TabularInline):
     model = Phase
     extra = 0
     fields = ["position", "label", "title", "duration", "slug"]
     show_change_link = True
 
 
-class PathSectionInline(admin.StackedInline):
+class PathSectionInline(SortableInlineMixin, admin.TabularInline):
     model = PathSection
     extra = 0
+    fields = ["position", "title", "slug"]
+    show_change_link = True
 
 
 @admin.register(Path)
-class PathAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "audience", "status"]
+class PathAdmin(LearnerSafeDeleteMixin, ContentAdmin):
+    list_display = [
+        "number", "title", "audience", "status", "phase_count", "step_count", "learner_count",
+    ]  # fmt: skip
     list_display_links = ["number", "title"]
     list_filter = ["status", "audience_key"]
     search_fields = ["title", "audience", "goal"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline, PathSectionInline]
+    exclude = ["owner"]
+    actions = [publish_selected, unpublish_selected]
+    delete_instead = "Make it a draft instead: learners keep it, visitors no longer see it."
+    view_on_site = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .curated()
+            .annotate(
+                _phases=count_of(Phase.objects, "path"),
+                _steps=count_of(Step.objects.current(), "path"),
+                _learners=count_of(Enrollment.objects, "path"),
+            )
+        )
+
+    @admin.display(description="phases", ordering="_phases")
+    def phase_count(self, obj):
+        return obj._phases
+
+    @admin.display(description="steps", ordering="_steps")
+    def step_count(self, obj):
+        return obj._steps
+
+    @admin.display(description="learners", ordering="_learners")
+    def learner_count(self, obj):
+        return obj._learners
+
+    def learners_affected(self, objects):
+        return (
+            StepProgress.objects.filter(step__path__in=list(objects))
+            .values("user")
+            .distinct()
+            .count()
+            or Enrollment.objects.filter(path__in=list(objects)).values("user").distinct().count()
+        )
 
 
-class StepInline(admin.StackedInline):
+class StepInline(SortableInlineMixin, admin.TabularInline):
     model = Step
     extra = 0
-    fields = ["position", "label", "title", "subtitle", "duration", "slug", "body", "key_takeaway"]
+    fields = ["position", "label", "title", "slug", "archived", "done_by"]
+    readonly_fields = ["done_by"]
     show_change_link = True
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields.pop("path", None)
-        return formset
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_done=done_count())
+
+    @admin.display(description="learners done")
+    def done_by(self, obj):
+        return getattr(obj, "_done", 0)
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "path", "position"]
+class PhaseAdmin(LearnerSafeDeleteMixin, ContentAdmin):
+    list_display = ["__str__", "path", "position", "step_count"]
     list_filter = ["path"]
+    list_select_related = ["path"]
     search_fields = ["label", "title"]
     inlines = [StepInline]
+    delete_instead = "Move its steps to another phase, or archive them, first."
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(path__owner__isnull=True)
+            .annotate(_steps=count_of(Step.objects.current(), "phase"))
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "path":
+            kwargs["queryset"] = Path.objects.curated()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="steps", ordering="_steps")
+    def step_count(self, obj):
+        return obj._steps
 
     def save_formset(self, request, form, formset, change):
         # Steps added under a phase belong to that phase's path.
@@ -66,53 +161,116 @@ class PhaseAdmin(admin.ModelAdmin):
             obj.delete()
         formset.save_m2m()
 
+    def learners_affected(self, objects):
+        return learners_on_steps(Step.objects.filter(phase__in=list(objects)))
 
-class StepPaperInline(admin.TabularInline):
+
+class StepPaperInline(SortableInlineMixin, admin.TabularInline):
     model = StepPaper
     extra = 0
     autocomplete_fields = ["paper"]
+    fields = ["position", "paper"]
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "path", "phase", "position", "archived"]
-    list_filter = ["path", "archived"]
-    actions = ["archive", "unarchive"]
+class StepAdmin(LearnerSafeDeleteMixin, ContentAdmin):
+    list_display = ["__str__", "path", "phase", "position", "archived", "done_by"]
+    list_filter = ["path", "archived", "papers__topics"]
+    list_select_related = ["path", "phase"]
     search_fields = ["title", "body", "slug"]
     inlines = [StepPaperInline]
-    list_select_related = ["path", "phase"]
+    readonly_fields = ["learner_progress"]
+    actions = ["archive", "unarchive"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(path__owner__isnull=True)
+            .annotate(_done=done_count())
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "path":
+            kwargs["queryset"] = Path.objects.curated()
+        if db_field.name == "phase":
+            kwargs["queryset"] = Phase.objects.filter(path__owner__isnull=True).select_related(
+                "path"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="learners done", ordering="_done")
+    def done_by(self, obj):
+        return obj._done
+
+    @admin.display(description="learners")
+    def learner_progress(self, obj):
+        if not obj.pk:
+            return "—"
+        counts = StepProgress.objects.filter(step=obj).aggregate(
+            done=Count("pk", filter=Q(status=StepStatus.DONE)),
+            in_progress=Count("pk", filter=Q(status=StepStatus.IN_PROGRESS)),
+            skipped=Count("pk", filter=Q(status=StepStatus.SKIPPED)),
+        )
+        return format_html(
+            "{} done, {} in progress, {} skipped",
+            counts["done"],
+            counts["in_progress"],
+            counts["skipped"],
+        )
+
+    def learners_affected(self, objects):
+        return learners_on_steps(list(objects))
 
     @admin.action(description="Archive selected steps (hide them; learners keep their records)")
     def archive(self, request, queryset):
-        count = queryset.update(archived=True)
-        self.message_user(
-            request, f"Archived {count} steps. Learners' statuses and notes are kept."
-        )
+        count = 0
+        for step in queryset.filter(archived=False):
+            step.archived = True
+            step.save()
+            count += 1
+        self.message_user(request, f"Archived {count} steps. Learners' statuses and notes stay.")
 
     @admin.action(description="Restore selected archived steps")
     def unarchive(self, request, queryset):
-        count = queryset.update(archived=False)
+        count = 0
+        for step in queryset.filter(archived=True):
+            step.archived = False
+            step.save()
+            count += 1
         self.message_user(request, f"Restored {count} steps.")
 
 
-class ChecklistItemInline(admin.TabularInline):
+@admin.register(PathSection)
+class PathSectionAdmin(ContentAdmin):
+    list_display = ["title", "path", "position"]
+    list_filter = ["path"]
+    list_select_related = ["path"]
+    search_fields = ["title", "body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(path__owner__isnull=True)
+
+
+class ChecklistItemInline(SortableInlineMixin, admin.TabularInline):
     model = ChecklistItem
     extra = 0
+    fields = ["position", "text", "slug"]
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(admin.ModelAdmin):
+class ChecklistAdmin(ContentAdmin):
     list_display = ["title", "position"]
     inlines = [ChecklistItemInline]
 
 
 @admin.register(Depth)
-class DepthAdmin(admin.ModelAdmin):
+class DepthAdmin(ContentAdmin):
     list_display = ["key", "label", "description", "position"]
 
 
 @admin.register(RoadmapInfo)
-class RoadmapInfoAdmin(admin.ModelAdmin):
+class RoadmapInfoAdmin(ContentAdmin):
     list_display = ["title", "last_updated"]
 
     def has_add_permission(self, request):

@@ -68,6 +68,12 @@ class ImportReport:
     def changes(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
 
+    @property
+    def rows(self) -> list[tuple[str, int, int, int]]:
+        """(kind, added, changed, unchanged) per kind of content, for the admin's dry run."""
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return [(k, self.created[k], self.updated[k], self.unchanged[k]) for k in kinds]
+
     def summary(self) -> str:
         verb = "would change" if self.dry_run else "loaded"
         return (

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from papers.models import (
     DepthHours,
@@ -41,6 +42,7 @@ class RoadmapInfo(RenderedMarkdownModel):
     last_updated = models.DateField(null=True, blank=True)
 
     markdown_fields = {"closing_note": "closing_note_html"}
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "roadmap information"
@@ -63,6 +65,7 @@ class Depth(models.Model):
     label = models.CharField(max_length=40)
     description = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -111,6 +114,7 @@ class Path(RenderedMarkdownModel, DepthHours):
         help_text="Set for a learner's personal path (from the builder); empty for curated paths.",
     )
     builder_answers = models.JSONField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
 
     objects = PathQuerySet.as_manager()
 
@@ -143,6 +147,7 @@ class Phase(models.Model):
     title = models.CharField(max_length=200)
     goal = models.CharField(max_length=300, blank=True)
     duration = models.CharField(max_length=40, blank=True, help_text='e.g. "3-5 days".')
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["path", "position"]
@@ -189,6 +194,7 @@ class Step(RenderedMarkdownModel):
     )
 
     objects = StepQuerySet.as_manager()
+    history = HistoricalRecords()
 
     markdown_fields = {"body": "body_html"}
     inline_markdown_fields = {"key_takeaway": "key_takeaway_html"}
@@ -221,6 +227,7 @@ class StepPaper(models.Model):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="step_papers")
     paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="step_links")
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["step", "position"]
@@ -241,6 +248,7 @@ class PathSection(RenderedMarkdownModel):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     markdown_fields = {"body": "body_html"}
 
@@ -264,6 +272,7 @@ class Checklist(models.Model):
     title = models.CharField(max_length=200)
     intro = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "title"]
@@ -277,6 +286,7 @@ class ChecklistItem(models.Model):
     slug = models.SlugField(max_length=80, help_text="Stable key within the checklist.")
     text = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["checklist", "position"]

@@ -143,3 +143,21 @@ def checklist_tick_set(*, user, item: ChecklistItem, ticked: bool) -> None:
         )
     else:
         ChecklistTick.objects.filter(user=user, item=item).delete()
+
+
+@transaction.atomic
+def curator_set(*, user, curator: bool) -> None:
+    """Put a user in the Curators group with admin access, or take both away (a superuser
+    keeps admin access)."""
+    from django.contrib.auth.models import Group
+
+    from .curators import CURATORS_GROUP
+
+    group = Group.objects.get(name=CURATORS_GROUP)
+    if curator:
+        user.groups.add(group)
+        user.is_staff = True
+    else:
+        user.groups.remove(group)
+        user.is_staff = user.is_superuser
+    user.save(update_fields=["is_staff"])

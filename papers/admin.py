@@ -1,10 +1,33 @@
-"""Admin for the library. A plain, usable registration; the curator workspace refines it."""
+"""The library in the curator workspace: papers, topics, glossary and reference pages."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
+from .admin_tools import (
+    ContentAdmin,
+    LearnerSafeDeleteMixin,
+    SortableInlineMixin,
+    publish_selected,
+    unpublish_selected,
+)
 from .graph import find_cycle
 from .models import GlossaryTerm, Page, Paper, Topic, TopicPaper
+
+
+def count_of(queryset, field: str):
+    """A correlated COUNT subquery: one count per row without multiplying joins."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
 
 
 class PaperForm(forms.ModelForm):
@@ -36,42 +59,74 @@ class PaperForm(forms.ModelForm):
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(LearnerSafeDeleteMixin, ContentAdmin):
     form = PaperForm
-    list_display = ["number", "short_name", "title", "year", "status"]
+    list_display = ["number", "short_name", "title", "year", "status", "step_count"]
     list_display_links = ["number", "short_name"]
     list_filter = ["status", "topics"]
     search_fields = ["short_name", "title", "authors"]
     prepopulated_fields = {"slug": ["short_name"]}
-    filter_horizontal = ["prerequisites"]
+    autocomplete_fields = ["prerequisites"]
+    actions = [publish_selected, unpublish_selected]
+    delete_instead = "Make it a draft instead, or take it out of those steps first."
     view_on_site = True
 
+    def get_queryset(self, request):
+        from learning.models import StepPaper
 
-class TopicPaperInline(admin.TabularInline):
+        return super().get_queryset(request).annotate(_steps=count_of(StepPaper.objects, "paper"))
+
+    @admin.display(description="steps", ordering="_steps")
+    def step_count(self, obj):
+        return obj._steps
+
+    def learners_affected(self, objects):
+        from learning.models import StepProgress
+
+        return (
+            StepProgress.objects.filter(step__papers__in=list(objects))
+            .values("user")
+            .distinct()
+            .count()
+        )
+
+
+class TopicPaperInline(SortableInlineMixin, admin.TabularInline):
     model = TopicPaper
     extra = 0
     autocomplete_fields = ["paper"]
+    fields = ["position", "paper"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["title", "question", "position"]
+class TopicAdmin(ContentAdmin):
+    list_display = ["title", "question", "position", "paper_count"]
     search_fields = ["title", "question"]
     inlines = [TopicPaperInline]
     prepopulated_fields = {"slug": ["title"]}
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_papers=count_of(TopicPaper.objects, "topic"))
+
+    @admin.display(description="papers", ordering="_papers")
+    def paper_count(self, obj):
+        return obj._papers
+
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(ContentAdmin):
     list_display = ["term", "slug"]
     search_fields = ["term", "definition"]
-    filter_horizontal = ["papers"]
+    list_filter = ["papers"]
+    autocomplete_fields = ["papers"]
     prepopulated_fields = {"slug": ["term"]}
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(ContentAdmin):
     list_display = ["title", "slug", "position", "status"]
     list_filter = ["status"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+    actions = [publish_selected, unpublish_selected]
+    view_on_site = True

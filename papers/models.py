@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .rendering import render_inline, render_markdown
 
@@ -121,6 +122,7 @@ class Paper(RenderedMarkdownModel, DepthHours):
     )
 
     objects = PublishableQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[prerequisites])
 
     markdown_fields = {
         "summary": "summary_html",
@@ -158,6 +160,7 @@ class Topic(models.Model):
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
     papers = models.ManyToManyField(Paper, through="TopicPaper", related_name="topics")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "title"]
@@ -173,6 +176,7 @@ class TopicPaper(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="track")
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic", "position"]
@@ -190,6 +194,7 @@ class GlossaryTerm(RenderedMarkdownModel):
     definition = models.TextField(help_text="Markdown.")
     definition_html = models.TextField(editable=False, default="")
     papers = models.ManyToManyField(Paper, blank=True, related_name="glossary_terms")
+    history = HistoricalRecords(m2m_fields=[papers])
 
     markdown_fields = {"definition": "definition_html"}
 
@@ -216,6 +221,7 @@ class Page(RenderedMarkdownModel):
     )
 
     objects = PublishableQuerySet.as_manager()
+    history = HistoricalRecords()
 
     markdown_fields = {"body": "body_html"}
 

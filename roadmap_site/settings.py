@@ -52,8 +52,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
     "allauth",
     "allauth.account",
+    "simple_history",
     "accounts",
     "papers",
     "learning",
@@ -69,7 +71,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Widgets render with the project's templates too (the admin's Markdown editor with preview).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "roadmap_site.urls"
 WSGI_APPLICATION = "roadmap_site.wsgi.application"

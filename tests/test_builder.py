@@ -261,3 +261,17 @@ def test_builder_page_query_count_is_pinned(client, auth_client):
     assert count(client) == 6  # + the session holding the draft
     plan(auth_client)
     assert count(auth_client) == 7  # + the user
+
+
+def test_deleting_an_account_removes_its_personal_path_and_progress(user, password):
+    client = Client()
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    plan(client)
+    save(client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    services.step_progress_set(enrollment=enrollment, step=path.steps.first(), status="done")
+    client.post(reverse("account_reauthenticate"), {"password": password})
+    assert client.post(reverse("account_delete"), {"confirm": "yes"}).status_code == 302
+    assert not Path.objects.filter(pk=path.pk).exists()
+    assert not StepProgress.objects.filter(step__path_id=path.pk).exists()

@@ -1,0 +1,182 @@
+"""Shared pieces of the curator workspace: Markdown with live preview and link checks, history,
+drag-and-drop ordering, publishing with confirmation, and deletes that never hurt learners."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Page, Paper, PublicationStatus, Topic
+from .rendering import PAGE_LINK, PAPER_LINK, page_path_for, render_markdown
+
+SITE_LINK = re.compile(r"\]\((?P<url>/(?:papers|pages|topics|paths)/[^)\s#]*/?)(?:#[^)\s]*)?\)")
+
+
+class MarkdownWidget(forms.Textarea):
+    """A textarea with the rendered, sanitized preview beside it (updated as you type)."""
+
+    template_name = "admin/widgets/markdown.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 12, "class": "markdown-source", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["preview"] = mark_safe(render_markdown(value or ""))
+        return context
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-markdown.js"]
+
+
+def broken_links(text: str) -> list[str]:
+    """Links of the site's own pages in Markdown that lead nowhere, as messages."""
+    wanted: dict[str, set[str]] = {"papers": set(), "pages": set(), "topics": set(), "paths": set()}
+    shown: dict[tuple[str, str], str] = {}
+    for match in PAPER_LINK.finditer(text or ""):
+        wanted["papers"].add(match["slug"])
+        shown[("papers", match["slug"])] = match.group(0)
+    for match in PAGE_LINK.finditer(text or ""):
+        path = page_path_for(match["name"])
+        if path.startswith("/pages/"):
+            slug = path.split("/")[2]
+            wanted["pages"].add(slug)
+            shown[("pages", slug)] = match.group(0)
+    for match in SITE_LINK.finditer(text or ""):
+        parts = match["url"].strip("/").split("/")
+        if len(parts) != 2 or not parts[1]:
+            continue
+        wanted[parts[0]].add(parts[1])
+        shown[(parts[0], parts[1])] = match["url"]
+    from learning.models import Path
+
+    querysets = {
+        "papers": Paper.objects.all(),
+        "pages": Page.objects.all(),
+        "topics": Topic.objects.all(),
+        "paths": Path.objects.curated(),
+    }
+    known = {
+        kind: set(querysets[kind].filter(slug__in=slugs).values_list("slug", flat=True))
+        if slugs
+        else set()
+        for kind, slugs in wanted.items()
+    }
+    kind_names = {"papers": "paper", "pages": "page", "topics": "topic", "paths": "path"}
+    return [
+        f"Broken link {shown[(kind, slug)]}: there is no {kind_names[kind]} “{slug}”."
+        for kind in wanted
+        for slug in sorted(wanted[kind] - known[kind])
+    ]
+
+
+class MarkdownFormMixin:
+    """Checks the site links in every Markdown field of the form."""
+
+    markdown_field_names: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.markdown_field_names:
+            for problem in broken_links(cleaned.get(name) or ""):
+                self.add_error(name, problem)
+        return cleaned
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """Base of every content admin: Markdown preview and link checks, history with revert."""
+
+    def markdown_fields(self) -> tuple[str, ...]:
+        model = self.model
+        return tuple(getattr(model, "markdown_fields", {})) + tuple(
+            getattr(model, "inline_markdown_fields", {})
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.markdown_fields():
+            kwargs["widget"] = MarkdownWidget(
+                {"rows": 3}
+                if db_field.name in getattr(self.model, "inline_markdown_fields", {})
+                else None
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        fields = self.markdown_fields()
+        return type(form.__name__, (MarkdownFormMixin, form), {"markdown_field_names": fields})
+
+
+class SortableInlineMixin:
+    """Rows reorderable by drag and drop; the position numbers still work without JavaScript."""
+
+    classes = ["sortable"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["vendor/sortable/Sortable.min.js", "js/admin-sortable.js"]
+
+
+class LearnerSafeDeleteMixin:
+    """Refuse deletes that would take learners' records with them, saying how many learners it
+    would affect and what to do instead."""
+
+    delete_instead = "Archive it instead."
+
+    def learners_affected(self, objects) -> int:  # pragma: no cover - each admin defines it
+        return 0
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        learners = self.learners_affected(objs)
+        if learners:
+            protected = [
+                f"Learner progress: {learners} learner{'s' if learners != 1 else ''} "
+                f"{'have' if learners != 1 else 'has'} worked on this, and deleting it would "
+                f"lose their statuses and notes. {self.delete_instead}"
+            ]
+        return deleted, model_count, perms_needed, protected
+
+
+@admin.action(description="Publish selected (after a confirmation)")
+def publish_selected(modeladmin, request, queryset):
+    """Publish drafts, after a confirmation page listing what will become public."""
+    drafts = queryset.filter(status=PublicationStatus.DRAFT)
+    if request.POST.get("confirm") == "yes":
+        count = 0
+        for obj in drafts:
+            obj.status = PublicationStatus.PUBLISHED
+            obj.save()  # one by one, so each change is in the history
+            count += 1
+        modeladmin.message_user(request, f"Published {count}.", messages.SUCCESS)
+        return None
+    return TemplateResponse(
+        request,
+        "admin/publish_confirmation.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Publish these?",
+            "objects": drafts,
+            "already_published": queryset.count() - drafts.count(),
+            "opts": modeladmin.model._meta,
+            "queryset": queryset,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.action(description="Make selected drafts (hide them from visitors)")
+def unpublish_selected(modeladmin, request, queryset):
+    count = 0
+    for obj in queryset.filter(status=PublicationStatus.PUBLISHED):
+        obj.status = PublicationStatus.DRAFT
+        obj.save()
+        count += 1
+    modeladmin.message_user(request, f"{count} made drafts.", messages.SUCCESS)
