@@ -32,7 +32,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	@$(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
+	@DJANGO_CONN_MAX_AGE=0 $(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -115,9 +115,20 @@ class ContentAdmin(SimpleHistoryAdmin):
 
 
 class SortableInlineMixin:
-    """Rows reorderable by drag and drop; the position numbers still work without JavaScript."""
+    """Rows reorderable by drag and drop (by the handle in the first column); the position
+    numbers still work without JavaScript."""
 
     classes = ["sortable"]
+
+    def get_fields(self, request, obj=None):
+        return ["drag_handle", *super().get_fields(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["drag_handle", *super().get_readonly_fields(request, obj)]
+
+    @admin.display(description="")
+    def drag_handle(self, obj):
+        return mark_safe('<span class="drag-handle" title="Drag to reorder">⠿</span>')
 
     class Media:
         css = {"all": ["css/admin.css"]}

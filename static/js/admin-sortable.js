@@ -20,8 +20,7 @@
       });
       Sortable.create(tbody, {
         draggable: "tr.form-row:not(.empty-form)",
-        filter: "input, select, textarea, a, button",
-        preventOnFilter: false,
+        handle: ".field-drag_handle",
         animation: 120,
         onEnd: function () { renumber(tbody); },
       });
