@@ -7,15 +7,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from learning import services
 from learning.curators import CURATORS_GROUP, curator_permission_codenames
-from learning.models import Path, Phase, Step, StepProgress, StepStatus
-from papers.models import Paper, PublicationStatus
+from learning.models import Path, Step, StepProgress, StepStatus
+from papers.models import PublicationStatus
 
 pytestmark = pytest.mark.usefixtures("roadmap")
 
@@ -335,42 +333,3 @@ def test_archiving_from_the_admin_keeps_progress(editor, progress_on_first_step)
     step.refresh_from_db()
     assert step.archived
     assert StepProgress.objects.filter(user=learner, step=step).exists()
-
-
-# --- Query counts ---------------------------------------------------------------------------------
-
-
-def admin_counts(client) -> dict[str, int]:
-    step = Step.objects.get(path__slug="software-engineer", slug="transformers")
-    urls = [
-        "/admin/learning/step/",
-        "/admin/learning/path/",
-        "/admin/learning/phase/",
-        "/admin/papers/paper/",
-        "/admin/papers/glossaryterm/",
-        reverse("admin:learning_step_change", args=[step.pk]),
-        reverse("admin:learning_phase_change", args=[step.phase_id]),
-        reverse("admin:learning_path_change", args=[step.path_id]),
-        reverse("admin:papers_paper_change", args=[step.papers.first().pk]),
-    ]
-    counts = {}
-    for url in urls:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        counts[url] = len(captured.captured_queries)
-    return counts
-
-
-def test_admin_query_counts_do_not_grow_with_rows(editor, content_document):
-    from learning.content import content_import
-
-    from .test_query_counts import multiplied
-
-    admin_counts(editor)  # warm the per-process caches (content types, permissions)
-    small = admin_counts(editor)
-    content_import(document=multiplied(content_document, 10), source="tenfold")
-    large = admin_counts(editor)
-    assert small == large
-    assert max(small.values()) <= 40
-    assert Phase.objects.count() >= 130
-    assert Paper.objects.count() >= 150
