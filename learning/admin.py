@@ -10,6 +10,7 @@ from papers.admin import count_of
 from papers.admin_tools import (
     ContentAdmin,
     LearnerSafeDeleteMixin,
+    PreloadedAutocompleteInlineMixin,
     SortableInlineMixin,
     publish_selected,
     unpublish_selected,
@@ -165,7 +166,7 @@ class PhaseAdmin(LearnerSafeDeleteMixin, ContentAdmin):
         return learners_on_steps(Step.objects.filter(phase__in=list(objects)))
 
 
-class StepPaperInline(SortableInlineMixin, admin.TabularInline):
+class StepPaperInline(PreloadedAutocompleteInlineMixin, SortableInlineMixin, admin.TabularInline):
     model = StepPaper
     extra = 0
     autocomplete_fields = ["paper"]

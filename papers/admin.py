@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from .admin_tools import (
     ContentAdmin,
     LearnerSafeDeleteMixin,
+    PreloadedAutocompleteInlineMixin,
     SortableInlineMixin,
     publish_selected,
     unpublish_selected,
@@ -58,6 +59,17 @@ class PaperForm(forms.ModelForm):
         return chosen
 
 
+class PaperTopicInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    """The topics a paper belongs to, picked with a search box; order them on the topic."""
+
+    model = TopicPaper
+    extra = 0
+    autocomplete_fields = ["topic"]
+    fields = ["topic", "position"]
+    verbose_name = "topic"
+    verbose_name_plural = "topics (the paper's place in each topic's reading order)"
+
+
 @admin.register(Paper)
 class PaperAdmin(LearnerSafeDeleteMixin, ContentAdmin):
     form = PaperForm
@@ -67,6 +79,7 @@ class PaperAdmin(LearnerSafeDeleteMixin, ContentAdmin):
     search_fields = ["short_name", "title", "authors"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["prerequisites"]
+    inlines = [PaperTopicInline]
     actions = [publish_selected, unpublish_selected]
     delete_instead = "Make it a draft instead, or take it out of those steps first."
     view_on_site = True
@@ -91,7 +104,7 @@ class PaperAdmin(LearnerSafeDeleteMixin, ContentAdmin):
         )
 
 
-class TopicPaperInline(SortableInlineMixin, admin.TabularInline):
+class TopicPaperInline(PreloadedAutocompleteInlineMixin, SortableInlineMixin, admin.TabularInline):
     model = TopicPaper
     extra = 0
     autocomplete_fields = ["paper"]

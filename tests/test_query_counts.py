@@ -100,10 +100,11 @@ ADMIN_PINNED = {
     "/admin/learning/phase/": 9,
     "/admin/papers/paper/": 9,
     "/admin/papers/glossaryterm/": 9,
-    "step change": 13,
+    "step change": 11,
     "phase change": 8,
     "path change": 8,
-    "paper change": 7,
+    "paper change": 9,
+    "topic change": 8,
 }
 
 
@@ -123,13 +124,16 @@ def admin_urls() -> dict[str, str]:
     from django.urls import reverse
 
     from learning.models import Step
+    from papers.models import Topic
 
     step = Step.objects.get(path__slug="software-engineer", slug="transformers")
+    topic = Topic.objects.get(slug="vision")
     urls = {url: url for url in ADMIN_PINNED if url.startswith("/")}
     urls["step change"] = reverse("admin:learning_step_change", args=[step.pk])
     urls["phase change"] = reverse("admin:learning_phase_change", args=[step.phase_id])
     urls["path change"] = reverse("admin:learning_path_change", args=[step.path_id])
     urls["paper change"] = reverse("admin:papers_paper_change", args=[step.papers.first().pk])
+    urls["topic change"] = reverse("admin:papers_topic_change", args=[topic.pk])
     return urls
 
 
