@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -80,14 +80,16 @@ class PathQuerySet(PublishableQuerySet):
         return self.filter(owner__isnull=True)
 
     def visible_to(self, user):
-        """Published curated paths for everyone, drafts too for staff; personal paths only to
-        their owner (staff included: a personal path is private)."""
+        """Published curated paths for everyone, drafts too for staff, and a path someone has
+        started stays visible to them even if curators take it back to draft; personal paths
+        only to their owner (staff included: a personal path is private)."""
         curated = Q(owner__isnull=True)
-        if not (user.is_authenticated and user.is_staff):
-            curated &= Q(status=PublicationStatus.PUBLISHED)
-        if user.is_authenticated:
-            return self.filter(curated | Q(owner=user))
-        return self.filter(curated)
+        if not user.is_authenticated:
+            return self.filter(curated, status=PublicationStatus.PUBLISHED)
+        if not user.is_staff:
+            enrolled = Exists(Enrollment.objects.filter(path=OuterRef("pk"), user=user))
+            curated &= Q(status=PublicationStatus.PUBLISHED) | Q(enrolled)
+        return self.filter(curated | Q(owner=user))
 
 
 class Path(RenderedMarkdownModel, DepthHours):

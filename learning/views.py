@@ -296,9 +296,19 @@ def _default_answers(library) -> Answers:
     return Answers(background=backgrounds[0] if backgrounds else Audience.BEGINNER)
 
 
+def _current_order(library, draft: dict) -> list[str] | None:
+    """The draft's edited order, without papers curators have since removed or unpublished."""
+    order = draft.get("order")
+    if order is None:
+        return None
+    return [key for key in order if key in library.papers or key == PROJECT_KEY]
+
+
 def _builder_page(request, library, draft: dict, *, form=None, error="", status=200):
     answers = builder.answers_from_json(draft["answers"])
-    plan = make_plan(library, answers, order=draft.get("order"), start=timezone.localdate())
+    plan = make_plan(
+        library, answers, order=_current_order(library, draft), start=timezone.localdate()
+    )
     names = {**library.papers, PROJECT_KEY: "Project work"}
     replanning = None
     if draft.get("path") and request.user.is_authenticated:
@@ -370,7 +380,7 @@ def builder_view(request):
         return redirect("learning:builder")
 
     answers = builder.answers_from_json(draft["answers"])
-    keys = make_plan(library, answers, order=draft.get("order")).keys
+    keys = make_plan(library, answers, order=_current_order(library, draft)).keys
     try:
         if action == "remove":
             keys = remove_step(library, keys, request.POST.get("key", ""))

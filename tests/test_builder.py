@@ -275,3 +275,15 @@ def test_deleting_an_account_removes_its_personal_path_and_progress(user, passwo
     assert client.post(reverse("account_delete"), {"confirm": "yes"}).status_code == 302
     assert not Path.objects.filter(pk=path.pk).exists()
     assert not StepProgress.objects.filter(step__path_id=path.pk).exists()
+
+
+def test_a_draft_order_naming_a_paper_since_unpublished_is_cleaned(auth_client, user):
+    from papers.models import Paper, PublicationStatus
+
+    plan(auth_client)
+    auth_client.post(BUILDER, {"action": "up", "key": "lora"})  # the draft now has an order
+    assert "clip" in plan_keys(auth_client)
+    Paper.objects.filter(slug="clip").update(status=PublicationStatus.DRAFT)
+    assert "clip" not in plan_keys(auth_client)
+    assert save(auth_client).status_code == 302
+    assert not Step.objects.filter(path__owner=user, slug="clip").exists()

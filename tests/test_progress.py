@@ -527,3 +527,15 @@ def test_ten_concurrent_requests_for_the_same_step_make_one_row_and_no_error(roa
     assert StepProgress.objects.get(user=learner, step=step).status == StepStatus.DONE
     assert ProgressEvent.objects.filter(user=learner, step=step).count() == 1
     assert timezone.now() >= StepProgress.objects.get(user=learner, step=step).completed_at
+
+
+def test_a_path_taken_back_to_draft_stays_visible_to_its_learners(
+    auth_client, client, enrollment, path
+):
+    from papers.models import PublicationStatus
+
+    Path.objects.filter(pk=path.pk).update(status=PublicationStatus.DRAFT)
+    assert client.get(path.get_absolute_url()).status_code == 404
+    response = auth_client.get(path.get_absolute_url())
+    assert response.status_code == 200
+    assert "0 of 9 steps" in response.content.decode()
