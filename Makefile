@@ -17,6 +17,7 @@ WITH_DB := $(PY) scripts/devdb.py exec --
 help:
 	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT)"
 	@echo "make test   - set up, then ruff, makemigrations --check and the whole pytest suite"
+	@echo "make bench  - requests per second and latency of the main pages under gunicorn"
 	@echo "make format - apply ruff's fixes and formatting"
 	@echo "make stop-db - stop the embedded PostgreSQL if one was left running"
 
@@ -33,6 +34,9 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@DJANGO_CONN_MAX_AGE=0 $(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
+
+bench: $(STAMP)
+	@$(WITH_DB) $(PY) scripts/bench.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
