@@ -31,9 +31,12 @@ def user_delete(*, user: User) -> None:
     """Remove the account and every row of the learner's: enrolments, progress, notes, ticks,
     personal paths, email addresses. Progress goes first: it protects steps from deletion, and
     the personal paths' steps go with the account."""
+    from learning.builder import forget_personal_history
     from learning.models import ProgressEvent, StepProgress
 
+    personal_paths = list(user.personal_paths.values_list("pk", flat=True))
     ProgressEvent.objects.filter(user=user).delete()
     StepProgress.objects.filter(user=user).delete()
     user.enrollments.all().delete()
     user.delete()
+    forget_personal_history(path_ids=personal_paths)

@@ -16,6 +16,7 @@ from papers.admin_tools import (
     unpublish_selected,
 )
 
+from . import services
 from .models import (
     Checklist,
     ChecklistItem,
@@ -30,6 +31,22 @@ from .models import (
     StepProgress,
     StepStatus,
 )
+
+
+class CuratedPathFilter(admin.RelatedFieldListFilter):
+    """The path filter, listing curated paths only (personal paths are private)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(path.pk, str(path)) for path in Path.objects.curated().order_by("number")]
+
+
+class PathFixedOnceSavedMixin:
+    """Moving a phase or step to another path would hide learners' progress on it: the path is
+    chosen when it is created and then stays."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "path"] if obj is not None else fields
 
 
 def learners_on_steps(steps) -> int:
@@ -128,9 +145,9 @@ class StepInline(SortableInlineMixin, admin.TabularInline):
 
 
 @admin.register(Phase)
-class PhaseAdmin(LearnerSafeDeleteMixin, ContentAdmin):
+class PhaseAdmin(PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, ContentAdmin):
     list_display = ["__str__", "path", "position", "step_count"]
-    list_filter = ["path"]
+    list_filter = [("path", CuratedPathFilter)]
     list_select_related = ["path"]
     search_fields = ["label", "title"]
     inlines = [StepInline]
@@ -174,9 +191,9 @@ class StepPaperInline(PreloadedAutocompleteInlineMixin, SortableInlineMixin, adm
 
 
 @admin.register(Step)
-class StepAdmin(LearnerSafeDeleteMixin, ContentAdmin):
+class StepAdmin(PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, ContentAdmin):
     list_display = ["__str__", "path", "phase", "position", "archived", "done_by"]
-    list_filter = ["path", "archived", "papers__topics"]
+    list_filter = [("path", CuratedPathFilter), "archived", "papers__topics"]
     list_select_related = ["path", "phase"]
     search_fields = ["title", "body", "slug"]
     inlines = [StepPaperInline]
@@ -230,6 +247,7 @@ class StepAdmin(LearnerSafeDeleteMixin, ContentAdmin):
             step.archived = True
             step.save()
             count += 1
+        services.completion_refresh(paths=queryset.values("path"))
         self.message_user(request, f"Archived {count} steps. Learners' statuses and notes stay.")
 
     @admin.action(description="Restore selected archived steps")
@@ -239,13 +257,14 @@ class StepAdmin(LearnerSafeDeleteMixin, ContentAdmin):
             step.archived = False
             step.save()
             count += 1
+        services.completion_refresh(paths=queryset.values("path"))
         self.message_user(request, f"Restored {count} steps.")
 
 
 @admin.register(PathSection)
 class PathSectionAdmin(ContentAdmin):
     list_display = ["title", "path", "position"]
-    list_filter = ["path"]
+    list_filter = [("path", CuratedPathFilter)]
     list_select_related = ["path"]
     search_fields = ["title", "body"]
 

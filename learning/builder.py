@@ -105,13 +105,14 @@ def _step_texts(answers: Answers, keys: list[str]) -> dict[str, tuple[str, str]]
             .filter(audience_key=answers.background),
             step__archived=False,
             paper__slug__in=keys,
+            paper__status=PublicationStatus.PUBLISHED,
         )
         .select_related("step", "paper")
         .order_by("step__path__number", "step__phase__position", "step__position")
     )
     for link in links:
         texts.setdefault(link.paper.slug, (link.step.body, link.step.key_takeaway))
-    for paper in Paper.objects.filter(slug__in=[k for k in keys if k not in texts]):
+    for paper in Paper.objects.published().filter(slug__in=[k for k in keys if k not in texts]):
         body = paper.summary
         if paper.focus_points:
             body += "\n\n**Focus on:**\n\n" + paper.focus_points
@@ -178,8 +179,11 @@ def personal_path_save(
         path.save()
 
     texts = _step_texts(answers, plan.keys)
-    papers = {p.slug: p for p in Paper.objects.filter(slug__in=plan.keys)}
-    existing_steps = {s.slug: s for s in Step.objects.filter(path=path)}
+    papers = {p.slug: p for p in Paper.objects.published().filter(slug__in=plan.keys)}
+    plan_keys = [k for k in plan.keys if k in papers or k == PROJECT_KEY]
+    # Existing steps by the paper they cover (a curator may have renamed its slug since).
+    existing_steps = _steps_by_key(path)
+    taken_slugs = {s.slug for s in existing_steps.values()}
     existing_phases = {p.slug: p for p in Phase.objects.filter(path=path)}
     used_phase_slugs = set()
     for position, week in enumerate(plan.weeks):
@@ -194,8 +198,14 @@ def personal_path_save(
         phase.goal = f"About {week.hours.normalize():f} hours"
         phase.save()
         used_phase_slugs.add(slug)
-        for step_position, planned in enumerate(week.steps):
-            step = existing_steps.get(planned.key) or Step(path=path, slug=planned.key)
+        for step_position, planned in enumerate(s for s in week.steps if s.key in plan_keys):
+            step = existing_steps.get(planned.key)
+            if step is None:
+                slug = planned.key
+                while slug in taken_slugs:
+                    slug = f"{planned.key}-{secrets.token_hex(2)}"
+                taken_slugs.add(slug)
+                step = Step(path=path, slug=slug)
             step.phase = phase
             step.position = step_position
             step.archived = False
@@ -222,10 +232,10 @@ def personal_path_save(
     worked_on = set(
         StepProgress.objects.filter(step__path=path).values_list("step__slug", flat=True)
     )
-    for slug, step in existing_steps.items():
-        if slug in plan.keys:
+    for key, step in existing_steps.items():
+        if key in plan_keys:
             continue
-        if slug in worked_on:
+        if step.slug in worked_on:
             step.archived = True
             step.phase = last_phase
             step.save(update_fields=["archived", "phase"])
@@ -235,6 +245,8 @@ def personal_path_save(
         steps__isnull=True
     ).delete()
 
+    forget_personal_history(path_ids=[path.pk])
+    services.completion_refresh(paths=[path.pk])
     if not Enrollment.objects.filter(user=user, path=path).exists():
         services.enrollment_create(
             user=user, path=path, depth=answers.depth, hours_per_week=answers.hours_per_week
@@ -247,11 +259,41 @@ def personal_path_save(
     return path
 
 
-def saved_order(path: Path) -> list[str]:
-    """The keys of a saved personal path's current steps, in order."""
-    return list(
-        Step.objects.current()
-        .filter(path=path)
-        .order_by("phase__position", "position")
-        .values_list("slug", flat=True)
+def _steps_by_key(path: Path) -> dict[str, Step]:
+    """A personal path's steps by planner key: the current slug of the paper each covers, or
+    the project key."""
+    steps: dict[str, Step] = {}
+    steps_with_papers = (
+        Step.objects.filter(path=path)
+        .select_related("phase")
+        .prefetch_related("step_papers__paper")
     )
+    for step in steps_with_papers:
+        links = list(step.step_papers.all())
+        key = links[0].paper.slug if links else PROJECT_KEY
+        steps.setdefault(key, step)
+    return steps
+
+
+def saved_order(path: Path) -> list[str]:
+    """The planner keys of a saved personal path's current steps, in order."""
+    steps = sorted(
+        ((s.phase.position, s.position, key) for key, s in _steps_by_key_with_phase(path)),
+    )
+    return [key for _, _, key in steps]
+
+
+def _steps_by_key_with_phase(path: Path):
+    for key, step in _steps_by_key(path).items():
+        if not step.archived:
+            yield key, step
+
+
+def forget_personal_history(*, path_ids: list[int]) -> None:
+    """A personal path is the learner's private data: keep no history of it (and none at all
+    once the learner deletes their account)."""
+    step_ids = list(Step.history.filter(path_id__in=path_ids).values_list("id", flat=True))
+    StepPaper.history.filter(step_id__in=step_ids).delete()
+    Step.history.filter(path_id__in=path_ids).delete()
+    Phase.history.filter(path_id__in=path_ids).delete()
+    Path.history.filter(id__in=path_ids).delete()

@@ -589,6 +589,19 @@ def _hours(hours: dict) -> dict:
 def content_import(*, document: dict, source: str, dry_run: bool = False) -> ImportReport:
     """Validate and upsert a whole content document; all or nothing. Returns what changed."""
     data = validate_document(document, source)
+    personal = set(
+        Path.objects.filter(
+            slug__in=[p["slug"] for p in data["paths"]], owner__isnull=False
+        ).values_list("slug", flat=True)
+    )
+    if personal:
+        raise ContentError(
+            source,
+            [
+                f"paths ({slug}): this slug belongs to a learner's personal path; choose another"
+                for slug in sorted(personal)
+            ],
+        )
     report = ImportReport(source=source, dry_run=dry_run)
     imp = _Importer(report)
 

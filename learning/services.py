@@ -161,3 +161,11 @@ def curator_set(*, user, curator: bool) -> None:
         user.groups.remove(group)
         user.is_staff = user.is_superuser
     user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def completion_refresh(*, paths) -> None:
+    """Recompute completion of every enrolment on these paths (after steps were archived,
+    restored or added), so "completed" always means every current step is finished."""
+    for enrollment in Enrollment.objects.filter(path__in=paths).select_related("path"):
+        _refresh_completion(enrollment)

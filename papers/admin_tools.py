@@ -92,7 +92,25 @@ class MarkdownFormMixin:
 
 
 class ContentAdmin(SimpleHistoryAdmin):
-    """Base of every content admin: Markdown preview and link checks, history with revert."""
+    """Base of every content admin: Markdown preview and link checks, history with revert.
+
+    History pages only for objects this admin lists: simple-history would otherwise fall back
+    to the history table and show (and revert) rows the admin hides, such as personal paths.
+    """
+
+    def _listed_or_404(self, request, object_id) -> None:
+        from django.http import Http404
+
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404("Not found.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._listed_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._listed_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def markdown_fields(self) -> tuple[str, ...]:
         model = self.model

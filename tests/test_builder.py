@@ -287,3 +287,72 @@ def test_a_draft_order_naming_a_paper_since_unpublished_is_cleaned(auth_client, 
     assert "clip" not in plan_keys(auth_client)
     assert save(auth_client).status_code == 302
     assert not Step.objects.filter(path__owner=user, slug="clip").exists()
+
+
+def test_replanning_after_a_paper_slug_was_renamed_keeps_done(auth_client, user):
+    from papers.models import Paper
+
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    lora_step = Step.objects.get(path=path, slug="lora")
+    services.step_progress_set(enrollment=enrollment, step=lora_step, status="done")
+    Paper.objects.filter(slug="lora").update(slug="low-rank-adaptation")
+
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    assert "low-rank-adaptation" in plan_keys(auth_client)
+    assert save(auth_client).status_code == 302
+    lora_step.refresh_from_db()
+    assert not lora_step.archived
+    assert StepProgress.objects.get(user=user, step=lora_step).status == StepStatus.DONE
+
+    plan(auth_client, interests=["vision", "efficiency"])  # re-plan through the questions
+    assert save(auth_client).status_code == 302
+    lora_step.refresh_from_db()
+    assert not lora_step.archived
+    assert Step.objects.filter(path=path, papers__slug="low-rank-adaptation").count() == 1
+
+
+def test_personal_paths_are_hidden_from_curators_history_and_imports(auth_client, user):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    step = Step.objects.filter(path=path).first()
+    curator = type(user).objects.create_user(email="cur@example.com", password="x" * 12)
+    call_command("curator", "add", curator.email, stdout=__import__("io").StringIO())
+    editor = Client()
+    editor.force_login(curator)
+    assert editor.get(f"/admin/learning/path/{path.pk}/history/").status_code == 404
+    assert editor.get(f"/admin/learning/step/{step.pk}/history/").status_code == 404
+    assert editor.get(f"/admin/learning/phase/{step.phase_id}/history/").status_code == 404
+    assert not Path.history.filter(id=path.pk).exists()  # no history kept of private paths
+    assert path.slug not in editor.get("/admin/learning/step/").content.decode()
+
+    from learning.content import content_export, dump_document
+
+    exported = dump_document(content_export()).replace(
+        "slug: software-engineer", f"slug: {path.slug}", 1
+    )
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
+        handle.write(exported)
+    with pytest.raises(CommandError, match="belongs to a learner's personal path"):
+        call_command("load_content", handle.name)
+    assert Path.objects.get(pk=path.pk).owner == user
+
+
+def test_account_deletion_leaves_no_history_of_the_personal_path(user, password):
+    client = Client()
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    plan(client)
+    save(client)
+    path_id = Path.objects.get(owner=user).pk
+    client.post(reverse("account_reauthenticate"), {"password": password})
+    client.post(reverse("account_delete"), {"confirm": "yes"})
+    assert not Path.history.filter(id=path_id).exists()
+    assert not Step.history.filter(path_id=path_id).exists()

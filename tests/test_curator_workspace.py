@@ -333,3 +333,14 @@ def test_archiving_from_the_admin_keeps_progress(editor, progress_on_first_step)
     step.refresh_from_db()
     assert step.archived
     assert StepProgress.objects.filter(user=learner, step=step).exists()
+
+
+def test_a_phase_cannot_be_moved_to_another_path(editor, progress_on_first_step):
+    _, step = progress_on_first_step
+    other = Path.objects.get(slug="complete-beginner")
+    url = reverse("admin:learning_phase_change", args=[step.phase_id])
+    data = change_form_data(editor, url)
+    data["path"] = str(other.pk)
+    assert editor.post(url, data).status_code == 302
+    step.refresh_from_db()
+    assert step.phase.path_id == step.path_id != other.pk

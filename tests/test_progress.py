@@ -539,3 +539,24 @@ def test_a_path_taken_back_to_draft_stays_visible_to_its_learners(
     response = auth_client.get(path.get_absolute_url())
     assert response.status_code == 200
     assert "0 of 9 steps" in response.content.decode()
+
+
+def test_shared_page_survives_the_path_becoming_a_draft(client, enrollment, path):
+    from papers.models import PublicationStatus
+
+    services.enrollment_sharing_set(enrollment=enrollment, shared=True)
+    enrollment.refresh_from_db()
+    Path.objects.filter(pk=path.pk).update(status=PublicationStatus.DRAFT)
+    response = client.get(reverse("learning:shared_progress", args=[enrollment.share_token]))
+    assert response.status_code == 200
+
+
+def test_archiving_the_last_open_step_completes_the_enrolment(enrollment, steps, curator_client):
+    for step in steps[:-1]:
+        services.step_progress_set(enrollment=enrollment, step=step, status="done")
+    curator_client.post(
+        reverse("admin:learning_step_changelist"),
+        {"action": "archive", "_selected_action": [steps[-1].pk]},
+    )
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None

@@ -19,6 +19,7 @@ PINNED = {
     "/glossary/": 2,
     "/pages/comparisons/": 1,
     "/search/?q=attention": 5,
+    "/builder/": 5,
 }
 
 
