@@ -12,6 +12,9 @@ def main() -> None:
     from django.db.utils import OperationalError
 
     try:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 - load settings here, so errors are ours to report
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
         sys.exit(f"error: configuration: {error}")

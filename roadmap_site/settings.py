@@ -6,6 +6,7 @@ Production needs at least DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_U
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -31,13 +32,15 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
+# Without a key and with debug off, the web application refuses to start (wsgi.py, asgi.py and
+# `check --deploy` say so); management commands that need no key (migrate, collectstatic,
+# makemigrations) still run, and any that needs one stops with Django's own clear error.
+SECRET_KEY_MISSING = (
+    "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+    '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))")'
+)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))")'
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-only-key-never-used-with-debug-off"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -108,12 +111,12 @@ TEMPLATES = [
 # Transactions: explicit, not ATOMIC_REQUESTS. Every write goes through a service function that
 # wraps itself in transaction.atomic (see DESIGN.md), so a read-only page never holds a
 # transaction open, and the unit of atomicity is visible where the write is written.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if not DATABASE_URL:
-    raise ImproperlyConfigured(
-        "DATABASE_URL is not set: use `make run` / `make test` (they start an embedded "
-        "PostgreSQL), or set DATABASE_URL=postgresql://USER:PASSWORD@HOST:PORT/NAME"
-    )
+# Unset: the embedded server that `make run` starts (its socket is in .data/postgres), so
+# `manage.py shell` works beside a running `make run`. If nothing listens there, commands stop
+# with one line saying PostgreSQL cannot be reached.
+DATABASE_URL = os.environ.get("DATABASE_URL") or "postgresql://postgres@{}/roadmap".format(
+    quote(str(BASE_DIR / ".data" / "postgres"), safe="")
+)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,

@@ -5,4 +5,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadmap_site.settings")
+
+from roadmap_site.checks import refuse_to_serve_without_secret_key
+
+refuse_to_serve_without_secret_key()
 application = get_wsgi_application()
