@@ -16,7 +16,7 @@ from papers.admin_tools import (
     unpublish_selected,
 )
 
-from . import services
+from . import selectors, services
 from .models import (
     Checklist,
     ChecklistItem,
@@ -47,10 +47,6 @@ class PathFixedOnceSavedMixin:
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "path"] if obj is not None else fields
-
-
-def learners_on_steps(steps) -> int:
-    return StepProgress.objects.filter(step__in=steps).values("user").distinct().count()
 
 
 def done_count():
@@ -121,10 +117,7 @@ class PathAdmin(LearnerSafeDeleteMixin, ContentAdmin):
 
     def learners_affected(self, objects):
         return (
-            StepProgress.objects.filter(step__path__in=list(objects))
-            .values("user")
-            .distinct()
-            .count()
+            selectors.learners_with_progress(steps=Step.objects.filter(path__in=list(objects)))
             or Enrollment.objects.filter(path__in=list(objects)).values("user").distinct().count()
         )
 
@@ -180,7 +173,7 @@ class PhaseAdmin(PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, ContentAdmin):
         formset.save_m2m()
 
     def learners_affected(self, objects):
-        return learners_on_steps(Step.objects.filter(phase__in=list(objects)))
+        return selectors.learners_with_progress(steps=Step.objects.filter(phase__in=list(objects)))
 
 
 class StepPaperInline(PreloadedAutocompleteInlineMixin, SortableInlineMixin, admin.TabularInline):
@@ -238,26 +231,16 @@ class StepAdmin(PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, ContentAdmin):
         )
 
     def learners_affected(self, objects):
-        return learners_on_steps(list(objects))
+        return selectors.learners_with_progress(steps=list(objects))
 
     @admin.action(description="Archive selected steps (hide them; learners keep their records)")
     def archive(self, request, queryset):
-        count = 0
-        for step in queryset.filter(archived=False):
-            step.archived = True
-            step.save()
-            count += 1
-        services.completion_refresh(paths=queryset.values("path"))
+        count = services.steps_set_archived(steps=queryset, archived=True)
         self.message_user(request, f"Archived {count} steps. Learners' statuses and notes stay.")
 
     @admin.action(description="Restore selected archived steps")
     def unarchive(self, request, queryset):
-        count = 0
-        for step in queryset.filter(archived=True):
-            step.archived = False
-            step.save()
-            count += 1
-        services.completion_refresh(paths=queryset.values("path"))
+        count = services.steps_set_archived(steps=queryset, archived=False)
         self.message_user(request, f"Restored {count} steps.")
 
 

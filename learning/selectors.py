@@ -217,3 +217,8 @@ def learner_export(*, user) -> dict:
             for t in ticks
         ],
     }
+
+
+def learners_with_progress(*, steps) -> int:
+    """How many learners have a status or note on any of these steps."""
+    return StepProgress.objects.filter(step__in=steps).values("user").distinct().count()

@@ -169,3 +169,15 @@ def completion_refresh(*, paths) -> None:
     restored or added), so "completed" always means every current step is finished."""
     for enrollment in Enrollment.objects.filter(path__in=paths).select_related("path"):
         _refresh_completion(enrollment)
+
+
+@transaction.atomic
+def steps_set_archived(*, steps, archived: bool) -> int:
+    """Archive steps (hidden from their path; learners keep their records) or restore them.
+    Saved one by one so each change is in the content history. Returns how many changed."""
+    changed = [step for step in steps if step.archived != archived]
+    for step in changed:
+        step.archived = archived
+        step.save(update_fields=["archived"])
+    completion_refresh(paths={step.path_id for step in changed})
+    return len(changed)

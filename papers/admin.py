@@ -94,14 +94,10 @@ class PaperAdmin(LearnerSafeDeleteMixin, ContentAdmin):
         return obj._steps
 
     def learners_affected(self, objects):
-        from learning.models import StepProgress
+        from learning.models import Step
+        from learning.selectors import learners_with_progress
 
-        return (
-            StepProgress.objects.filter(step__papers__in=list(objects))
-            .values("user")
-            .distinct()
-            .count()
-        )
+        return learners_with_progress(steps=Step.objects.filter(papers__in=list(objects)))
 
 
 class TopicPaperInline(PreloadedAutocompleteInlineMixin, SortableInlineMixin, admin.TabularInline):
