@@ -1,6 +1,8 @@
 """Models of the roadmap's structure: paths, phases, steps, path sections and checklists."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -195,14 +197,18 @@ class Step(RenderedMarkdownModel):
         "still contains it. Use this instead of deleting a step people have worked on.",
     )
 
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = StepQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    search_fields = (("title", "A"), ("key_takeaway", "B"), ("body", "B"))
 
     markdown_fields = {"body": "body_html"}
     inline_markdown_fields = {"key_takeaway": "key_takeaway_html"}
 
     class Meta:
         ordering = ["path", "phase__position", "position"]
+        indexes = [GinIndex(fields=["search_vector"], name="step_search")]
         constraints = [
             models.UniqueConstraint(fields=["path", "slug"], name="step_slug_unique_in_path"),
         ]
@@ -250,12 +256,15 @@ class PathSection(RenderedMarkdownModel):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    search_fields = (("title", "A"), ("body", "B"))
 
     markdown_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["path", "position"]
+        indexes = [GinIndex(fields=["search_vector"], name="section_search")]
         constraints = [
             models.UniqueConstraint(fields=["path", "slug"], name="section_slug_unique_in_path"),
         ]

@@ -1,5 +1,7 @@
 """Models of the library: papers, topics, glossary terms and reference pages."""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -26,6 +28,18 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+SEARCH_CONFIG = "english"
+
+
+def search_vector(weighted_fields):
+    """The weighted full-text document of a model, for its stored `search_vector`."""
+    parts = [SearchVector(f, weight=w, config=SEARCH_CONFIG) for f, w in weighted_fields]
+    vector = parts[0]
+    for part in parts[1:]:
+        vector = vector + part
+    return vector
+
+
 class RenderedMarkdownModel(models.Model):
     """Stores the sanitized HTML of each Markdown field beside its source, rendered on save.
 
@@ -35,6 +49,8 @@ class RenderedMarkdownModel(models.Model):
 
     markdown_fields: dict[str, str] = {}
     inline_markdown_fields: dict[str, str] = {}
+    # (field, weight) pairs of a model with a stored `search_vector`, kept current on save.
+    search_fields: tuple[tuple[str, str], ...] = ()
 
     class Meta:
         abstract = True
@@ -47,6 +63,10 @@ class RenderedMarkdownModel(models.Model):
             rendered = {all_fields[f] for f in update_fields if f in all_fields}
             kwargs["update_fields"] = set(update_fields) | rendered
         super().save(*args, **kwargs)
+        if self.search_fields:
+            type(self)._base_manager.filter(pk=self.pk).update(
+                search_vector=search_vector(self.search_fields)
+            )
 
     def render_markdown_fields(self) -> None:
         for source, target in self.markdown_fields.items():
@@ -120,9 +140,14 @@ class Paper(RenderedMarkdownModel, DepthHours):
     status = models.CharField(
         max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[prerequisites])
+    history = HistoricalRecords(m2m_fields=[prerequisites], excluded_fields=["search_vector"])
+    search_fields = (
+        ("short_name", "A"), ("title", "A"), ("key_takeaway", "B"), ("summary", "B"),
+        ("why_it_matters", "C"), ("core_idea", "C"), ("authors", "D"),
+    )  # fmt: skip
 
     markdown_fields = {
         "summary": "summary_html",
@@ -135,6 +160,7 @@ class Paper(RenderedMarkdownModel, DepthHours):
 
     class Meta:
         ordering = ["number"]
+        indexes = [GinIndex(fields=["search_vector"], name="paper_search")]
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="paper_number_positive"),
             *DepthHours.hours_constraints("paper"),
@@ -194,12 +220,15 @@ class GlossaryTerm(RenderedMarkdownModel):
     definition = models.TextField(help_text="Markdown.")
     definition_html = models.TextField(editable=False, default="")
     papers = models.ManyToManyField(Paper, blank=True, related_name="glossary_terms")
-    history = HistoricalRecords(m2m_fields=[papers])
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(m2m_fields=[papers], excluded_fields=["search_vector"])
+    search_fields = (("term", "A"), ("definition", "B"))
 
     markdown_fields = {"definition": "definition_html"}
 
     class Meta:
         ordering = [Lower("term")]
+        indexes = [GinIndex(fields=["search_vector"], name="glossary_search")]
 
     def __str__(self) -> str:
         return self.term
@@ -220,13 +249,17 @@ class Page(RenderedMarkdownModel):
         max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
 
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = PublishableQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    search_fields = (("title", "A"), ("body", "B"))
 
     markdown_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["position", "title"]
+        indexes = [GinIndex(fields=["search_vector"], name="page_search")]
 
     def __str__(self) -> str:
         return self.title

@@ -6,18 +6,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import Prefetch
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from learning.models import Path, PathSection, Step, StepPaper
 
-from .models import GlossaryTerm, Page, Paper, Topic
+from .models import SEARCH_CONFIG, GlossaryTerm, Page, Paper, Topic
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
-SEARCH_CONFIG = "english"
 # Markers the database puts around matches; the snippet is escaped, then they become <mark>.
 MARK_START, MARK_STOP = "\u27e6", "\u27e7"
 
@@ -83,11 +82,13 @@ def _snippet(headline: str) -> SafeString:
     return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
 
 
-def _ranked(queryset, vector, query, snippet_field: str):
+def _ranked(queryset, query, snippet_field: str, *fields: str):
+    """The best matches by the stored, GIN-indexed search vector, with a highlighted snippet;
+    only the columns the results show are read."""
     return (
-        queryset.annotate(
-            document=vector,
-            rank=SearchRank(vector, query),
+        queryset.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
             headline=SearchHeadline(
                 snippet_field,
                 query,
@@ -100,7 +101,7 @@ def _ranked(queryset, vector, query, snippet_field: str):
                 fragment_delimiter=" … ",
             ),
         )
-        .filter(document=query)
+        .only(*fields)
         .order_by("-rank")[:RESULTS_PER_KIND]
     )
 
@@ -112,76 +113,37 @@ def search(*, raw_query: str, user) -> SearchOutcome:
     if not text:
         return SearchOutcome(query="", hits=[], shortened=shortened)
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-    def vector(*weighted: tuple[str, str]):
-        parts = [SearchVector(f, weight=w, config=SEARCH_CONFIG) for f, w in weighted]
-        combined = parts[0]
-        for part in parts[1:]:
-            combined = combined + part
-        return combined
+    visible_paths = Path.objects.visible_to(user)
 
     hits: list[SearchHit] = []
-    papers = _ranked(
-        Paper.objects.visible_to(user),
-        vector(
-            ("short_name", "A"),
-            ("title", "A"),
-            ("key_takeaway", "B"),
-            ("summary", "B"),
-            ("why_it_matters", "C"),
-            ("core_idea", "C"),
-            ("authors", "D"),
-        ),
-        query,
-        "summary",
-    )
-    hits += [
-        SearchHit(
-            "Paper",
-            f"{p.short_name}: {p.title}",
-            p.get_absolute_url(),
-            _snippet(p.headline),
-            p.rank,
-        )
-        for p in papers
-    ]
+    for p in _ranked(
+        Paper.objects.visible_to(user), query, "summary", "slug", "short_name", "title"
+    ):
+        title = f"{p.short_name}: {p.title}"
+        hits.append(SearchHit("Paper", title, p.get_absolute_url(), _snippet(p.headline), p.rank))
     steps = _ranked(
-        Step.objects.current()
-        .filter(path__in=Path.objects.visible_to(user))
-        .select_related("path"),
-        vector(("title", "A"), ("key_takeaway", "B"), ("body", "B")),
+        Step.objects.current().filter(path__in=visible_paths).select_related("path"),
         query,
         "body",
-    )
-    hits += [
-        SearchHit("Step", str(s), s.get_absolute_url(), _snippet(s.headline), s.rank, s.path.title)
-        for s in steps
-    ]
-    terms = _ranked(
-        GlossaryTerm.objects.all(), vector(("term", "A"), ("definition", "B")), query, "definition"
-    )
-    hits += [
-        SearchHit("Glossary", t.term, t.get_absolute_url(), _snippet(t.headline), t.rank)
-        for t in terms
-    ]
-    pages = _ranked(
-        Page.objects.visible_to(user), vector(("title", "A"), ("body", "B")), query, "body"
-    )
-    hits += [
-        SearchHit("Page", p.title, p.get_absolute_url(), _snippet(p.headline), p.rank)
-        for p in pages
-    ]
-    sections = _ranked(
-        PathSection.objects.filter(path__in=Path.objects.visible_to(user)).select_related("path"),
-        vector(("title", "A"), ("body", "B")),
-        query,
-        "body",
-    )
-    hits += [
-        SearchHit(
-            "Section", s.title, s.get_absolute_url(), _snippet(s.headline), s.rank, s.path.title
+        "slug", "label", "title", "path__slug", "path__title",
+    )  # fmt: skip
+    for s in steps:
+        url = s.get_absolute_url()
+        hits.append(SearchHit("Step", str(s), url, _snippet(s.headline), s.rank, s.path.title))
+    for t in _ranked(GlossaryTerm.objects.all(), query, "definition", "slug", "term"):
+        hits.append(
+            SearchHit("Glossary", t.term, t.get_absolute_url(), _snippet(t.headline), t.rank)
         )
-        for s in sections
-    ]
+    for p in _ranked(Page.objects.visible_to(user), query, "body", "slug", "title"):
+        hits.append(SearchHit("Page", p.title, p.get_absolute_url(), _snippet(p.headline), p.rank))
+    sections = _ranked(
+        PathSection.objects.filter(path__in=visible_paths).select_related("path"),
+        query,
+        "body",
+        "slug", "title", "path__slug", "path__title",
+    )  # fmt: skip
+    for s in sections:
+        url = s.get_absolute_url()
+        hits.append(SearchHit("Section", s.title, url, _snippet(s.headline), s.rank, s.path.title))
     hits.sort(key=lambda hit: -hit.rank)
     return SearchOutcome(query=text, hits=hits, shortened=shortened)

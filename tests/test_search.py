@@ -82,3 +82,12 @@ def test_draft_papers_are_not_found_by_visitors(client, curator_client):
     )
     curator_html = curator_client.get("/search/", {"q": "CLIP"}).content.decode()
     assert "/papers/clip/" in result_links(curator_html)
+
+
+def test_edits_are_searchable_at_once(client):
+    paper = Paper.objects.get(slug="lora")
+    paper.summary += "\n\nA note about zymurgy."
+    paper.save()
+    assert "/papers/lora/" in result_links(
+        client.get("/search/", {"q": "zymurgy"}).content.decode()
+    )
