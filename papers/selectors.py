@@ -43,8 +43,8 @@ def paper_detail(*, slug: str, user) -> Paper:
 
 def topic_papers(*, topic: Topic, user) -> list[Paper]:
     """The topic's papers in its prioritized order, limited to what the user may see."""
-    visible = set(Paper.objects.visible_to(user).values_list("pk", flat=True))
-    return [link.paper for link in topic.track.select_related("paper") if link.paper_id in visible]
+    links = topic.track.filter(paper__in=Paper.objects.visible_to(user)).select_related("paper")
+    return [link.paper for link in links]
 
 
 @dataclass

@@ -15,7 +15,7 @@ PINNED = {
     "/papers/": 3,
     "/papers/?topic=vision": 3,
     "/papers/clip/": 5,
-    "/topics/vision/": 3,
+    "/topics/vision/": 2,
     "/glossary/": 2,
     "/pages/comparisons/": 1,
     "/search/?q=attention": 5,
