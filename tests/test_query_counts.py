@@ -155,6 +155,14 @@ def test_query_counts_are_pinned_and_do_not_grow_with_tenfold_content(
     editor = Client()
     editor.force_login(editor_user)
 
+    from learning import services
+    from learning.models import Enrollment
+
+    shared = Enrollment.objects.get(user=learner, path__slug="software-engineer")
+    services.enrollment_sharing_set(enrollment=shared, shared=True)
+    shared.refresh_from_db()
+    shared_url = f"/shared/{shared.share_token}/"
+
     def measure() -> dict:
         urls = admin_urls()
         for url in urls.values():  # warm per-process caches (content types, permissions)
@@ -163,6 +171,10 @@ def test_query_counts_are_pinned_and_do_not_grow_with_tenfold_content(
             "anonymous": {url: count_queries(client, url) for url in PINNED},
             "logged in": {url: count_queries(viewer, url) - LOGGED_IN_EXTRA[url] for url in PINNED},
             "learner": {url: count_queries(viewer, url) for url in LEARNER_PINNED},
+            "shared and export": {
+                "shared page": count_queries(client, shared_url),
+                "export": count_queries(viewer, "/accounts/data/export.json"),
+            },
             "admin": {name: count_queries(editor, url) for name, url in urls.items()},
         }
 
@@ -176,6 +188,7 @@ def test_query_counts_are_pinned_and_do_not_grow_with_tenfold_content(
         "anonymous": PINNED,
         "logged in": PINNED,
         "learner": LEARNER_PINNED,
+        "shared and export": {"shared page": 9, "export": 5},
         "admin": ADMIN_PINNED,
     }
     assert small == expected
