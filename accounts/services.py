@@ -31,8 +31,8 @@ def user_delete(*, user: User) -> None:
     """Remove the account and every row of the learner's: enrolments, progress, notes, ticks,
     personal paths, email addresses. Progress goes first: it protects steps from deletion, and
     the personal paths' steps go with the account."""
-    from learning.builder import forget_personal_history
     from learning.models import ProgressEvent, StepProgress
+    from learning.plans import forget_personal_history
 
     personal_paths = list(user.personal_paths.values_list("pk", flat=True))
     ProgressEvent.objects.filter(user=user).delete()

@@ -1,14 +1,21 @@
-"""The builder's connection to the database: read the planner's Library, save a plan as a path.
+"""The builder's connection to the database: read the planner's Library, save a plan as a
+personal path, show what a re-plan changes, and put removed steps back.
 
-The rules themselves live in planner.py, free of the ORM.
+The rules themselves live in planner.py, free of the ORM. A saved plan never loses a learner's
+work: a step with a status or note stays on the path unless the learner removes it explicitly
+(and confirms), and then it is archived with its record in "Removed from your plan".
 """
 
 from __future__ import annotations
 
 import dataclasses
 import secrets
+import uuid
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from papers.models import Paper, TopicPaper
 
@@ -18,13 +25,27 @@ from .models import (
     DepthKey,
     Enrollment,
     Path,
-    Phase,
+    PathSection,
+    ProgressEvent,
     PublicationStatus,
     Step,
     StepPaper,
     StepProgress,
+    StepStatus,
 )
-from .planner import PROJECT_KEY, Answers, Library, Plan
+from .planner import (
+    PROJECT_KEY,
+    Answers,
+    Library,
+    PlanDraft,
+    PlanError,
+    answers_from_json,
+    answers_to_json,
+    base_order,
+    insert_earliest,
+    make_plan,
+)
+from .plans import forget_personal_history, personal_path_regroup, personal_steps_write
 
 DEPTHS = [d.value for d in DepthKey]
 
@@ -76,24 +97,6 @@ def load_library() -> Library:
     )
 
 
-def answers_to_json(answers: Answers) -> dict:
-    data = dataclasses.asdict(answers)
-    data["interests"] = list(answers.interests)
-    data["known"] = sorted(answers.known)
-    return data
-
-
-def answers_from_json(data: dict) -> Answers:
-    return Answers(
-        background=data["background"],
-        interests=tuple(data.get("interests", ())),
-        depth=data.get("depth", DepthKey.THOROUGH),
-        hours_per_week=int(data.get("hours_per_week", 5)),
-        known=frozenset(data.get("known", ())),
-        project=bool(data.get("project", False)),
-    )
-
-
 def _step_texts(answers: Answers, keys: list[str]) -> dict[str, tuple[str, str]]:
     """Paper slug → (body, key takeaway): the background path's own step for that paper, else
     the paper's summary and focus points."""
@@ -122,8 +125,6 @@ def _step_texts(answers: Answers, keys: list[str]) -> dict[str, tuple[str, str]]
 
 def _project_text(answers: Answers) -> str:
     """The curated project ideas of the chosen background's path, or of any path with some."""
-    from .models import PathSection
-
     sections = PathSection.objects.filter(
         path__in=Path.objects.curated().published(), slug__contains="project"
     ).select_related("path")
@@ -133,167 +134,390 @@ def _project_text(answers: Answers) -> str:
     return "\n\n".join(f"**{s.title}** (from {s.path.title}):\n\n{s.body}" for s in preferred)
 
 
-@transaction.atomic
-def personal_path_save(
-    *, user, answers: Answers, plan: Plan, library: Library, path: Path | None = None
-) -> Path:
-    """Create or update the learner's personal path from a plan, and enrol them in it.
+def new_token() -> str:
+    return uuid.uuid4().hex
 
-    Steps are keyed by paper, so re-planning keeps the status and note of every step that
-    remains; a step that leaves the plan is archived when the learner has worked on it.
-    """
-    if path is not None and path.owner_id != user.pk:
-        raise PermissionError("Only the owner can re-plan a personal path.")
-    hours = {
-        depth: sum(
-            (library.hours.get(k, {}).get(depth, 0) for k in plan.keys if k != PROJECT_KEY), 0
+
+def draft_new(library: Library, answers: Answers) -> PlanDraft:
+    return PlanDraft(answers=answers, order=base_order(library, answers), token=new_token())
+
+
+class RemovalNeedsConfirmation(PlanError):
+    """Saving would take steps the learner worked on off the plan: they must confirm it."""
+
+
+@dataclass
+class StepChange:
+    key: str
+    title: str
+    status: str = StepStatus.NOT_STARTED
+    has_note: bool = False
+
+    @classmethod
+    def of(cls, key: str, title: str, row: StepProgress | None) -> StepChange:
+        if row is None:
+            return cls(key=key, title=title)
+        return cls(key=key, title=title, status=row.status, has_note=bool(row.note))
+
+    @property
+    def has_progress(self) -> bool:
+        return self.status != StepStatus.NOT_STARTED or self.has_note
+
+    @property
+    def status_label(self) -> str:
+        return StepStatus(self.status).label
+
+
+@dataclass
+class PlanChanges:
+    """What saving a re-plan would change on the saved path, and the progress each touches."""
+
+    added: list[StepChange] = field(default_factory=list)
+    restored: list[StepChange] = field(default_factory=list)
+    removed: list[StepChange] = field(default_factory=list)
+    moved: list[StepChange] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.restored or self.removed or self.moved)
+
+    @property
+    def removed_with_progress(self) -> list[StepChange]:
+        return [c for c in self.removed if c.has_progress]
+
+
+def _key_of(step: Step) -> str:
+    links = list(step.step_papers.all())
+    return links[0].paper.slug if links else PROJECT_KEY
+
+
+def _steps_by_key(path: Path) -> dict[str, Step]:
+    """A personal path's steps by planner key: the current slug of the paper each covers, or
+    the project key (a curator may have renamed a paper's slug since the plan was saved)."""
+    steps: dict[str, Step] = {}
+    rows = (
+        Step.objects.filter(path=path)
+        .select_related("phase")
+        .prefetch_related("step_papers__paper")
+        .order_by("archived", "phase__position", "position", "pk")
+    )
+    for step in rows:
+        steps.setdefault(_key_of(step), step)
+    return steps
+
+
+def saved_order(path: Path) -> list[str]:
+    """The planner keys of a saved personal path's current steps, in order."""
+    return [key for key, step in _steps_by_key(path).items() if not step.archived]
+
+
+@dataclass
+class SavedPlan:
+    """A saved personal path as the builder sees it: its steps by key and the learner's record
+    on each, read once (three queries)."""
+
+    path: Path | None
+    steps: dict[str, Step] = field(default_factory=dict)
+    progress: dict[int, StepProgress] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, user, path: Path | None) -> SavedPlan:
+        if path is None:
+            return cls(path=None)
+        return cls(
+            path=path,
+            steps=_steps_by_key(path),
+            progress={
+                row.step_id: row for row in StepProgress.objects.filter(user=user, step__path=path)
+            },
         )
-        for depth in DEPTHS
-    }
-    if PROJECT_KEY in plan.keys:
-        for depth in DEPTHS:
-            hours[depth] += answers.hours_per_week
+
+    def _row(self, key: str) -> StepProgress | None:
+        step = self.steps.get(key)
+        return self.progress.get(step.pk) if step else None
+
+    @property
+    def order(self) -> list[str]:
+        return [key for key, step in self.steps.items() if not step.archived]
+
+    @property
+    def kept(self) -> set[str]:
+        """Steps with the learner's status or note: a re-plan keeps them."""
+        return {key for key in self.steps if StepChange.of(key, "", self._row(key)).has_progress}
+
+    @property
+    def finished(self) -> set[str]:
+        """Current steps the learner has finished (done or skipped)."""
+        return {
+            key for key in self.order if (row := self._row(key)) is not None and row.is_finished
+        }
+
+    def library(self, library: Library) -> Library:
+        """The library, plus steps whose paper has left it (unpublished): they stay on the
+        learner's plan with their record, under their saved title and hours."""
+        extra_names: dict[str, str] = {}
+        hours = dict(library.hours)
+        for key, step in self.steps.items():
+            if key == PROJECT_KEY or key in library.papers:
+                continue
+            extra_names[key] = step.title
+            paper = step.step_papers.all()[0].paper
+            hours[key] = {d: paper.hours_for(d) for d in DEPTHS}
+        if not extra_names:
+            return library
+        return dataclasses.replace(library, extra_names=extra_names, hours=hours)
+
+    def changes(self, order: list[str], library: Library) -> PlanChanges:
+        """What saving `order` would change: added, put back, removed and moved steps, each with
+        the learner's status and note on it."""
+        changes = PlanChanges()
+        if self.path is None:
+            return changes
+
+        def change(key: str) -> StepChange:
+            step = self.steps.get(key)
+            return StepChange.of(key, step.title if step else library.name(key), self._row(key))
+
+        saved = self.order
+        in_place = _lcs_keys([k for k in saved if k in order], [k for k in order if k in saved])
+        for key in order:
+            if key not in saved:
+                (changes.restored if key in self.steps else changes.added).append(change(key))
+            elif key not in in_place:
+                changes.moved.append(change(key))
+        changes.removed = [change(k) for k in saved if k not in order]
+        return changes
+
+
+def draft_for_path(*, user, path: Path) -> PlanDraft:
+    """A draft to re-plan a saved personal path: its answers (depth and pace as the learner
+    follows it now), its edits and its order."""
+    answers = answers_from_json(path.builder_answers or {"background": Audience.BEGINNER})
+    enrollment = Enrollment.objects.filter(user=user, path=path).first()
+    if enrollment is not None:
+        answers = dataclasses.replace(
+            answers,
+            depth=enrollment.depth,
+            hours_per_week=enrollment.hours_per_week or answers.hours_per_week,
+        )
+    edits = path.builder_edits or {}
+    return PlanDraft(
+        answers=answers,
+        order=saved_order(path),
+        added=list(edits.get("added", [])),
+        removed=list(edits.get("removed", [])),
+        reordered=bool(edits.get("reordered", False)),
+        path=path.slug,
+        token=new_token(),
+    )
+
+
+def _lcs_keys(first: list[str], second: list[str]) -> set[str]:
+    """The keys of a longest common subsequence: the steps that keep their relative order."""
+    rows = [[0] * (len(second) + 1) for _ in range(len(first) + 1)]
+    for i in range(len(first) - 1, -1, -1):
+        for j in range(len(second) - 1, -1, -1):
+            rows[i][j] = (
+                rows[i + 1][j + 1] + 1
+                if first[i] == second[j]
+                else max(rows[i + 1][j], rows[i][j + 1])
+            )
+    kept, i, j = set(), 0, 0
+    while i < len(first) and j < len(second):
+        if first[i] == second[j]:
+            kept.add(first[i])
+            i, j = i + 1, j + 1
+        elif rows[i + 1][j] >= rows[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return kept
+
+
+def _lock_learner(user) -> None:
+    """Take turns on this learner's plans: concurrent saves (a double click, two tabs) of the
+    same draft run one after the other, and the second finds the first one's path."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+
+
+def _path_values(*, answers: Answers, library: Library) -> dict:
     background = library.background_titles.get(
         answers.background, Audience(answers.background).label
     )
     interests = [library.topic_titles.get(t, t) for t in answers.interests]
     title = f"My path: {background}" + (f" + {', '.join(interests)}" if interests else "")
-    values = {
+    return {
         "title": title[:200],
         "audience": "Personal path",
         "audience_key": answers.background,
         "goal": "Your own mix of the roadmap, built from your answers",
-        "time_estimate": f"{plan.total_hours.normalize():f} h at {DepthKey(answers.depth).label}",
         "prerequisites": "Papers you already know are left out",
         "status": PublicationStatus.PUBLISHED,
         "builder_answers": answers_to_json(answers),
-        **{f"hours_{d}": hours[d] for d in DEPTHS},
     }
-    if path is None:
+
+
+@transaction.atomic
+def personal_path_save(
+    *, user, draft: PlanDraft, library: Library, confirm_removals: bool = False
+) -> tuple[Path, bool]:
+    """Save a draft as the learner's personal path (new, or the one it re-plans) and enrol them.
+
+    Returns the path and whether this call saved it: the same draft saved twice (a double
+    click, a retried POST, a stale tab) finds the path of the first save and changes nothing.
+    Steps are keyed by paper, so every step that stays keeps its status and note; a step that
+    leaves the plan is archived with its record if the learner worked on it, which needs
+    `confirm_removals` when it has a status or note.
+    """
+    _lock_learner(user)
+    if draft.token:
+        already = Path.objects.filter(owner=user, plan_token=draft.token).first()
+        if already is not None:
+            return already, False
+    path = None
+    if draft.path:
+        path = Path.objects.select_for_update().get(owner=user, slug=draft.path)
+    saved = SavedPlan.load(user=user, path=path)
+    library = saved.library(library)
+    existing = dict(saved.steps)
+    keys = [k for k in draft.order if k in library.papers or k == PROJECT_KEY or k in existing]
+    if not keys:
+        raise PlanError("Your plan is empty: add a paper first.")
+    changes = saved.changes(keys, library)
+    if changes.removed_with_progress and not confirm_removals:
+        names = ", ".join(c.title for c in changes.removed_with_progress)
+        raise RemovalNeedsConfirmation(
+            f"Saving moves steps you have worked on ({names}) to “Removed from your plan”: "
+            "tick the box to confirm, or add them back."
+        )
+
+    answers = draft.answers
+    values = {
+        **_path_values(answers=answers, library=library),
+        "builder_edits": {
+            "added": list(draft.added),
+            "removed": list(draft.removed),
+            "reordered": draft.reordered,
+        },
+        "plan_token": draft.token or None,
+    }
+    created = path is None
+    if created:
         path = Path.objects.create(
-            owner=user, slug=f"my-{secrets.token_hex(5)}", number=0, **values
+            owner=user,
+            slug=f"my-{secrets.token_hex(5)}",
+            number=0,
+            hours_quick=0,
+            hours_thorough=0,
+            hours_deep=0,
+            time_estimate="",
+            **values,
         )
     else:
         for name, value in values.items():
             setattr(path, name, value)
         path.save()
 
-    texts = _step_texts(answers, plan.keys)
-    papers = {p.slug: p for p in Paper.objects.published().filter(slug__in=plan.keys)}
-    plan_keys = [k for k in plan.keys if k in papers or k == PROJECT_KEY]
-    # Existing steps by the paper they cover (a curator may have renamed its slug since).
-    existing_steps = _steps_by_key(path)
-    taken_slugs = {s.slug for s in existing_steps.values()}
-    existing_phases = {p.slug: p for p in Phase.objects.filter(path=path)}
-    used_phase_slugs = set()
-    for position, week in enumerate(plan.weeks):
-        slug = f"week-{week.number}"
-        phase = existing_phases.get(slug) or Phase(path=path, slug=slug)
-        phase.position = position
-        phase.label = week.label
-        phase.title = ", ".join(
-            "Project work" if s.is_project else library.papers.get(s.key, s.key) for s in week.steps
-        )[:200]
-        phase.duration = f"{week.span} week{'s' if week.span != 1 else ''}"
-        phase.goal = f"About {week.hours.normalize():f} hours"
-        phase.save()
-        used_phase_slugs.add(slug)
-        for step_position, planned in enumerate(s for s in week.steps if s.key in plan_keys):
-            step = existing_steps.get(planned.key)
-            if step is None:
-                slug = planned.key
-                while slug in taken_slugs:
-                    slug = f"{planned.key}-{secrets.token_hex(2)}"
-                taken_slugs.add(slug)
-                step = Step(path=path, slug=slug)
-            step.phase = phase
-            step.position = step_position
-            step.archived = False
-            step.reason = "; ".join(planned.reasons).capitalize()[:300]
-            if planned.is_project:
-                step.title, step.body, step.key_takeaway = (
-                    "Project work",
-                    _project_text(answers),
-                    "",
-                )
-            else:
-                step.title = library.papers.get(planned.key, planned.key)
-                step.body, step.key_takeaway = texts.get(planned.key, ("", ""))
-            step.save()
-            if not planned.is_project:
-                StepPaper.objects.update_or_create(
-                    step=step, paper=papers[planned.key], defaults={"position": 0}
-                )
-            existing_steps[planned.key] = step
+    texts = _step_texts(answers, keys)
+    papers = {p.slug: p for p in Paper.objects.filter(slug__in=keys)}
+    plan = make_plan(library, answers, order=keys, added=draft.added, kept=saved.kept)
+    reasons = {s.key: s.reasons for s in plan.steps}
+    taken_slugs = {s.slug for s in existing.values()}
+    holding = path.phases.first()
+    created_steps, changed_steps, links = [], [], []
+    for position, key in enumerate(keys):
+        step = existing.get(key)
+        if step is None:
+            slug = key
+            while slug in taken_slugs:
+                slug = f"{key}-{secrets.token_hex(2)}"
+            taken_slugs.add(slug)
+            if holding is None:
+                holding = path.phases.create(slug="week-1", label="Week 1", title="", position=0)
+            step = Step(path=path, slug=slug, phase=holding, position=position)
+            created_steps.append(step)
+            if key in papers:
+                links.append(StepPaper(step=step, paper=papers[key], position=0))
+        values = {"archived": False, "reason": "; ".join(reasons[key]).capitalize()[:300]}
+        if key == PROJECT_KEY:
+            values.update(title="Project work", body=_project_text(answers), key_takeaway="")
+        elif key in library.papers:
+            body, takeaway = texts.get(key, (step.body, step.key_takeaway))
+            values.update(title=library.papers[key], body=body, key_takeaway=takeaway)
+        if any(getattr(step, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(step, name, value)
+            if step.pk is not None:
+                changed_steps.append(step)
+        existing[key] = step
+    personal_steps_write(created=created_steps, changed=changed_steps)
+    for link in links:
+        link.step_id = link.step.pk
+    StepPaper.objects.bulk_create(links)
+    ordered_ids = [existing[key].pk for key in keys]
 
-    last_phase = (
-        Phase.objects.filter(path=path, slug__in=used_phase_slugs).order_by("-position").first()
-    )
-    worked_on = set(
-        StepProgress.objects.filter(step__path=path).values_list("step__slug", flat=True)
-    )
-    for key, step in existing_steps.items():
-        if key in plan_keys:
-            continue
-        if step.slug in worked_on:
-            step.archived = True
-            step.phase = last_phase
-            step.save(update_fields=["archived", "phase"])
-        else:
-            step.delete()
-    Phase.objects.filter(path=path).exclude(slug__in=used_phase_slugs).filter(
-        steps__isnull=True
-    ).delete()
+    leaving = [step for key, step in existing.items() if key not in keys and not step.archived]
+    recorded = set()
+    if leaving:
+        recorded = set(
+            StepProgress.objects.filter(step__in=leaving).values_list("step_id", flat=True)
+        ) | set(ProgressEvent.objects.filter(step__in=leaving).values_list("step_id", flat=True))
+    archived = [step for step in leaving if step.pk in recorded]
+    for step in archived:
+        step.archived = True
+    Step.objects.bulk_update(archived, ["archived"])
+    unrecorded = [step.pk for step in leaving if step.pk not in recorded]
+    if unrecorded:
+        Step.objects.filter(pk__in=unrecorded).delete()
+        forget_personal_history(path_ids=[path.pk])
 
-    forget_personal_history(path_ids=[path.pk])
-    services.completion_refresh(paths=[path.pk])
-    if not Enrollment.objects.filter(user=user, path=path).exists():
+    enrollment = Enrollment.objects.filter(user=user, path=path).first()
+    if enrollment is None:
         services.enrollment_create(
             user=user, path=path, depth=answers.depth, hours_per_week=answers.hours_per_week
         )
     else:
-        enrollment = Enrollment.objects.get(user=user, path=path)
-        services.enrollment_update(
-            enrollment=enrollment, depth=answers.depth, hours_per_week=answers.hours_per_week
-        )
-    return path
-
-
-def _steps_by_key(path: Path) -> dict[str, Step]:
-    """A personal path's steps by planner key: the current slug of the paper each covers, or
-    the project key."""
-    steps: dict[str, Step] = {}
-    steps_with_papers = (
-        Step.objects.filter(path=path)
-        .select_related("phase")
-        .prefetch_related("step_papers__paper")
+        enrollment.depth, enrollment.hours_per_week = answers.depth, answers.hours_per_week
+        enrollment.updated_at = timezone.now()
+        enrollment.save(update_fields=["depth", "hours_per_week", "updated_at"])
+    personal_path_regroup(
+        path=path, depth=answers.depth, hours_per_week=answers.hours_per_week, order=ordered_ids
     )
-    for step in steps_with_papers:
-        links = list(step.step_papers.all())
-        key = links[0].paper.slug if links else PROJECT_KEY
-        steps.setdefault(key, step)
-    return steps
+    services.completion_refresh(paths=[path.pk])
+    return path, True
 
 
-def saved_order(path: Path) -> list[str]:
-    """The planner keys of a saved personal path's current steps, in order."""
-    steps = sorted(
-        ((s.phase.position, s.position, key) for key, s in _steps_by_key_with_phase(path)),
+@transaction.atomic
+def personal_path_step_restore(*, user, step: Step) -> bool:
+    """Put a step the learner removed back on their plan, at the earliest place its
+    prerequisites allow, with its status and note. Returns whether it was removed."""
+    _lock_learner(user)
+    path = Path.objects.select_for_update().get(pk=step.path_id, owner=user)
+    step = Step.objects.select_for_update().get(pk=step.pk, path=path)
+    if not step.archived:
+        return False
+    library = SavedPlan.load(user=user, path=path).library(load_library())
+    order = saved_order(path)
+    key = _key_of(Step.objects.prefetch_related("step_papers__paper").get(pk=step.pk))
+    order = insert_earliest(library, order, key)
+    edits = path.builder_edits or {}
+    path.builder_edits = {
+        **edits,
+        "added": [*[k for k in edits.get("added", []) if k != key], key],
+        "removed": [k for k in edits.get("removed", []) if k != key],
+    }
+    path.plan_token = None
+    path.save(update_fields=["builder_edits", "plan_token"])
+    step.archived = False
+    step.save(update_fields=["archived"])
+    steps = _steps_by_key(path)
+    enrollment = Enrollment.objects.filter(user=user, path=path).first()
+    answers = answers_from_json(path.builder_answers)
+    personal_path_regroup(
+        path=path,
+        depth=enrollment.depth if enrollment else answers.depth,
+        hours_per_week=(enrollment and enrollment.hours_per_week) or answers.hours_per_week,
+        order=[steps[k].pk for k in order if k in steps],
     )
-    return [key for _, _, key in steps]
-
-
-def _steps_by_key_with_phase(path: Path):
-    for key, step in _steps_by_key(path).items():
-        if not step.archived:
-            yield key, step
-
-
-def forget_personal_history(*, path_ids: list[int]) -> None:
-    """A personal path is the learner's private data: keep no history of it (and none at all
-    once the learner deletes their account)."""
-    step_ids = list(Step.history.filter(path_id__in=path_ids).values_list("id", flat=True))
-    StepPaper.history.filter(step_id__in=step_ids).delete()
-    Step.history.filter(path_id__in=path_ids).delete()
-    Phase.history.filter(path_id__in=path_ids).delete()
-    Path.history.filter(id__in=path_ids).delete()
+    services.completion_refresh(paths=[path.pk])
+    return True

@@ -76,6 +76,28 @@ class Depth(models.Model):
         return self.label
 
 
+class PrivateHistoryMixin:
+    """A learner's personal path, its phases and its steps are private: saving them writes no
+    content history (curators' history is for curated content only)."""
+
+    def _is_private(self) -> bool:
+        if isinstance(self, Path):
+            return self.owner_id is not None
+        path = self._state.fields_cache.get("path")
+        if path is None:
+            return Path.objects.filter(pk=self.path_id, owner__isnull=False).exists()
+        return path.owner_id is not None
+
+    def save(self, *args, **kwargs):
+        if not self._is_private():
+            return super().save(*args, **kwargs)
+        self.skip_history_when_saving = True
+        try:
+            return super().save(*args, **kwargs)
+        finally:
+            del self.skip_history_when_saving
+
+
 class PathQuerySet(PublishableQuerySet):
     def curated(self):
         """The roadmap's own paths, not learners' personal ones."""
@@ -94,7 +116,7 @@ class PathQuerySet(PublishableQuerySet):
         return self.filter(curated | Q(owner=user))
 
 
-class Path(RenderedMarkdownModel, DepthHours):
+class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
     slug = models.SlugField(unique=True, max_length=80)
     number = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalog.")
     title = models.CharField(max_length=200)
@@ -118,7 +140,28 @@ class Path(RenderedMarkdownModel, DepthHours):
         help_text="Set for a learner's personal path (from the builder); empty for curated paths.",
     )
     builder_answers = models.JSONField(null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    builder_edits = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="A personal path's edits that outlive a re-plan: papers added and removed.",
+    )
+    plan_token = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The builder draft last saved into this personal path: a repeated Save of the "
+        "same draft finds this path instead of making another.",
+    )
+    imported_from = models.SlugField(
+        max_length=80,
+        blank=True,
+        editable=False,
+        help_text="For a personal path restored from a learner's record: its slug in the file.",
+    )
+    history = HistoricalRecords(excluded_fields=["builder_edits", "plan_token", "imported_from"])
 
     objects = PathQuerySet.as_manager()
 
@@ -126,7 +169,14 @@ class Path(RenderedMarkdownModel, DepthHours):
 
     class Meta:
         ordering = ["number", "title"]
-        constraints = DepthHours.hours_constraints("path")
+        constraints = [
+            *DepthHours.hours_constraints("path"),
+            models.UniqueConstraint(
+                fields=["owner", "imported_from"],
+                condition=~Q(imported_from=""),
+                name="path_imported_once_per_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -143,7 +193,7 @@ class Path(RenderedMarkdownModel, DepthHours):
         return self.owner_id is not None
 
 
-class Phase(models.Model):
+class Phase(PrivateHistoryMixin, models.Model):
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="phases")
     slug = models.SlugField(max_length=80, help_text="Stable key within the path.")
     position = models.PositiveIntegerField(default=0)
@@ -172,7 +222,7 @@ class StepQuerySet(models.QuerySet):
         return self.filter(archived=False)
 
 
-class Step(RenderedMarkdownModel):
+class Step(PrivateHistoryMixin, RenderedMarkdownModel):
     """One step of a path. Learners' progress will hang on the step itself, never its position."""
 
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="steps")
@@ -353,6 +403,7 @@ class Enrollment(models.Model):
     )
     started_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
     share_token = models.CharField(max_length=43, null=True, blank=True, unique=True)
 
     objects = EnrollmentQuerySet.as_manager()

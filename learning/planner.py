@@ -7,14 +7,22 @@ Rules: the papers of the chosen background's path (in its step order), then each
 interest's papers (in the interest's prioritized order), minus papers already known; every
 prerequisite of an included paper is included too (unless known) and placed before it; no
 paper twice; otherwise the first-reached order is kept. Each step says why it is there.
+
+The learner's own edits (papers added, removed, steps moved) are part of the plan: changing the
+answers merges the new answers into the edited plan (`merge_order`) instead of replacing it,
+and an added paper goes in at the earliest place its prerequisites allow while nothing else
+moves. Hours and weeks come from the one estimate model (estimates.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from .estimates import Schedule, WeekBlock, schedule, step_hours
 
 PROJECT_KEY = "project"
 
@@ -30,6 +38,13 @@ class Library:
     background_titles: dict[str, str]  # audience → its path's title
     topics: dict[str, tuple[str, ...]]  # topic slug → prioritized papers
     topic_titles: dict[str, str]  # topic slug → title
+    # Names of steps a saved plan keeps although their paper left the library (unpublished).
+    extra_names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, key: str) -> str:
+        if key == PROJECT_KEY:
+            return "Project work"
+        return self.papers.get(key) or self.extra_names.get(key) or key
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,7 @@ class Answers:
 class PlannedStep:
     key: str  # a paper slug, or PROJECT_KEY
     reasons: list[str]
-    hours: Decimal
+    hours: Decimal = Decimal(0)
 
     @property
     def is_project(self) -> bool:
@@ -55,44 +70,66 @@ class PlannedStep:
 
 @dataclass
 class Week:
-    number: int
-    steps: list[PlannedStep] = field(default_factory=list)
-    span: int = 1  # weeks it takes: more than one when its steps outgrow the weekly hours
+    """Steps that start in the same week of the schedule (a personal path's phase)."""
+
+    block: WeekBlock
+    steps: list[PlannedStep]
 
     @property
-    def hours(self) -> Decimal:
-        return sum((s.hours for s in self.steps), Decimal(0))
+    def number(self) -> int:
+        return self.block.number
+
+    @property
+    def span(self) -> int:
+        return self.block.span
 
     @property
     def label(self) -> str:
-        if self.span == 1:
-            return f"Week {self.number}"
-        return f"Weeks {self.number}-{self.number + self.span - 1}"
+        return self.block.label
+
+    @property
+    def hours(self) -> Decimal:
+        return self.block.hours
 
 
 @dataclass
 class Plan:
     steps: list[PlannedStep]
-    weeks: list[Week]
-    total_hours: Decimal
-    finish: datetime.date | None = None
+    schedule: Schedule  # the whole plan, week by week
+    remaining: Schedule  # what is left (steps not yet finished), from the start date
 
     @property
     def keys(self) -> list[str]:
         return [s.key for s in self.steps]
 
     @property
+    def weeks(self) -> list[Week]:
+        return [
+            Week(block=block, steps=[self.steps[i] for i in block.indexes])
+            for block in self.schedule.blocks
+        ]
+
+    @property
+    def total_hours(self) -> Decimal:
+        return self.schedule.total_hours
+
+    @property
     def week_count(self) -> int:
-        return sum(week.span for week in self.weeks)
+        return self.schedule.week_count or 0
+
+    @property
+    def finish(self) -> datetime.date | None:
+        return self.schedule.finish
 
 
 class PlanError(ValueError):
     """An edit that the rules refuse, with the reason in words."""
 
 
-def _closure_order(library: Library, wanted: list[str], known: frozenset[str]) -> list[str]:
+def _closure_order(library: Library, wanted: list[str], known: Iterable[str]) -> list[str]:
     """`wanted` in order, with each missing prerequisite (transitively, unless known) placed
     right before the first paper that needs it, and every paper after its prerequisites."""
+    known = frozenset(known)
     ordered: list[str] = []
     placed: set[str] = set()
 
@@ -109,14 +146,8 @@ def _closure_order(library: Library, wanted: list[str], known: frozenset[str]) -
     return ordered
 
 
-def project_hours(answers: Answers) -> Decimal:
-    return Decimal(answers.hours_per_week)
-
-
-def make_plan(
-    library: Library, answers: Answers, *, order: list[str] | None = None, start=None
-) -> Plan:
-    """The plan for these answers; with `order`, the learner's edited order of the same keys."""
+def _wanted(library: Library, answers: Answers) -> tuple[list[str], dict[str, list[str]]]:
+    """The papers the answers ask for, in order, and why each is there."""
     reasons: dict[str, list[str]] = {}
 
     def because(slug: str, reason: str) -> None:
@@ -133,58 +164,67 @@ def make_plan(
         for slug in library.topics.get(topic, ()):
             because(slug, f"you chose {library.topic_titles.get(topic, topic)}")
             wanted.append(slug)
+    return wanted, reasons
 
-    if order is None:
-        keys = _closure_order(library, wanted, answers.known)
-        if answers.project:
-            keys.append(PROJECT_KEY)
-    else:
-        keys = list(order)
+
+def base_order(library: Library, answers: Answers, *, removed: Iterable[str] = ()) -> list[str]:
+    """The plan the answers alone give: no edits. Removed papers are left out like known ones."""
+    removed = frozenset(removed)
+    wanted, _ = _wanted(library, answers)
+    keys = _closure_order(library, wanted, answers.known | removed)
+    if answers.project and PROJECT_KEY not in removed:
+        keys.append(PROJECT_KEY)
+    return keys
+
+
+def make_plan(
+    library: Library,
+    answers: Answers,
+    *,
+    order: list[str] | None = None,
+    start: datetime.date | None = None,
+    added: Iterable[str] = (),
+    kept: Iterable[str] = (),
+    finished: Iterable[str] = (),
+) -> Plan:
+    """The plan for these answers; with `order`, the learner's edited order. `added` are papers
+    the learner added and `kept` steps kept because the learner worked on them (their reasons);
+    `finished` steps (done or skipped on the saved path) are not counted in what is left."""
+    _, reasons = _wanted(library, answers)
+    keys = base_order(library, answers) if order is None else list(order)
     for slug in keys:
         for required in library.prerequisites.get(slug, ()):
             if required in keys:
-                because(required, f"needed before {library.papers.get(slug, slug)}")
+                reason = f"needed before {library.name(slug)}"
+                reasons.setdefault(required, [])
+                if reason not in reasons[required]:
+                    reasons[required].append(reason)
+    added, kept = frozenset(added), frozenset(kept)
     steps = []
     for key in keys:
         if key == PROJECT_KEY:
-            steps.append(PlannedStep(key, ["you asked for project work"], project_hours(answers)))
+            why = ["you asked for project work"]
+        elif reasons.get(key):
+            why = reasons[key]
+        elif key in kept and key not in added:
+            why = ["you have worked on it"]
         else:
-            hours = library.hours.get(key, {}).get(answers.depth, Decimal(0))
-            steps.append(PlannedStep(key, reasons.get(key) or ["you added it"], hours))
-    weeks = group_into_weeks(steps, answers.hours_per_week)
-    total = sum((s.hours for s in steps), Decimal(0))
-    plan = Plan(steps=steps, weeks=weeks, total_hours=total)
-    if start and weeks:
-        plan.finish = start + datetime.timedelta(weeks=plan.week_count)
-    return plan
-
-
-def group_into_weeks(steps: list[PlannedStep], hours_per_week: int) -> list[Week]:
-    """Fill weeks in order up to the weekly hours. A week is closed when the next step would not
-    fit; a step longer than a week makes its week span as many weeks as it takes."""
-    budget = Decimal(max(1, hours_per_week))
-    weeks: list[Week] = []
-    current: Week | None = None
-    next_number = 1
-
-    def close() -> None:
-        nonlocal current, next_number
-        current.span = max(1, math.ceil(current.hours / budget))
-        weeks.append(current)
-        next_number += current.span
-        current = None
-
-    for step in steps:
-        if current is not None and current.hours + step.hours > budget:
-            close()
-        if current is None:
-            current = Week(next_number)
-        current.steps.append(step)
-        if current.hours >= budget:
-            close()
-    if current is not None:
-        close()
-    return weeks
+            why = ["you added it"]
+        steps.append(PlannedStep(key, list(why)))
+    weights = [
+        None if key == PROJECT_KEY else library.hours.get(key, {}).get(answers.depth)
+        for key in keys
+    ]
+    for step, hours in zip(steps, step_hours(weights), strict=True):
+        step.hours = hours
+    finished = frozenset(finished)
+    return Plan(
+        steps=steps,
+        schedule=schedule([s.hours for s in steps], answers.hours_per_week, start),
+        remaining=schedule(
+            [s.hours for s in steps if s.key not in finished], answers.hours_per_week, start
+        ),
+    )
 
 
 def check_order(library: Library, keys: list[str]) -> None:
@@ -192,13 +232,10 @@ def check_order(library: Library, keys: list[str]) -> None:
     seen: set[str] = set()
     for key in keys:
         if key in seen:
-            raise PlanError(f"{library.papers.get(key, key)} is in the plan twice.")
+            raise PlanError(f"{library.name(key)} is in the plan twice.")
         for required in library.prerequisites.get(key, ()):
             if required in keys and required not in seen:
-                raise PlanError(
-                    f"{library.papers.get(key, key)} needs "
-                    f"{library.papers.get(required, required)} first."
-                )
+                raise PlanError(f"{library.name(key)} needs {library.name(required)} first.")
         seen.add(key)
 
 
@@ -207,9 +244,9 @@ def remove_step(library: Library, keys: list[str], key: str) -> list[str]:
         raise PlanError("That step is not in your plan.")
     needing = [k for k in keys if key in library.prerequisites.get(k, ())]
     if needing:
-        names = ", ".join(library.papers.get(k, k) for k in needing)
+        names = ", ".join(library.name(k) for k in needing)
         raise PlanError(
-            f"{library.papers.get(key, key)} is needed before {names}: remove "
+            f"{library.name(key)} is needed before {names}: remove "
             f"{'that' if len(needing) == 1 else 'those'} first, or mark it as already known."
         )
     return [k for k in keys if k != key]
@@ -228,34 +265,210 @@ def move_step(library: Library, keys: list[str], key: str, direction: str) -> li
     return moved
 
 
-def add_paper(library: Library, keys: list[str], slug: str, known: frozenset[str]) -> list[str]:
-    """Add a paper, with any prerequisite it lacks placed before it; the project stays last."""
+def add_paper(
+    library: Library, keys: list[str], slug: str, known: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """Add a paper, with any prerequisite it lacks, each at the earliest place its prerequisites
+    allow; nothing else moves. Returns the new order and the keys that came in."""
     if slug not in library.papers:
         raise PlanError("There is no such paper.")
     if slug in keys:
         raise PlanError(f"{library.papers[slug]} is already in your plan.")
-    project = [PROJECT_KEY] if PROJECT_KEY in keys else []
-    papers = [k for k in keys if k != PROJECT_KEY]
-    added = _closure_order(library, [slug], known | frozenset(papers))
-    if slug not in added:  # the learner said they know it: adding it means they want it
-        added.append(slug)
-    return _stable_order(library, papers + added) + project
+    incoming = _closure_order(library, [slug], frozenset(known) | frozenset(keys))
+    if slug not in incoming:  # the learner said they know it: adding it means they want it
+        incoming.append(slug)
+    result = list(keys)
+    for key in incoming:
+        result = insert_earliest(library, result, key)
+    return result, incoming
 
 
-def _stable_order(library: Library, keys: list[str]) -> list[str]:
-    """`keys` reordered as little as possible so that each comes after its prerequisites (an
-    added paper that others in the plan need moves up before them)."""
-    remaining = list(keys)
-    present = set(keys)
-    placed: set[str] = set()
-    result: list[str] = []
-    while remaining:
-        for key in remaining:
-            if all(r in placed or r not in present for r in library.prerequisites.get(key, ())):
+def _earliest_index(library: Library, keys: list[str], key: str) -> int:
+    """The first index after every prerequisite of `key` present in `keys`."""
+    positions = [keys.index(r) for r in library.prerequisites.get(key, ()) if r in keys]
+    return max(positions) + 1 if positions else 0
+
+
+def insert_earliest(library: Library, keys: list[str], key: str) -> list[str]:
+    """`keys` with `key` at the earliest place its prerequisites allow."""
+    result = list(keys)
+    result.insert(_earliest_index(library, result, key), key)
+    return repair_order(library, result)
+
+
+def repair_order(library: Library, keys: list[str]) -> list[str]:
+    """Move only what must move: each paper found before one of its prerequisites goes to just
+    after it. Everything already in a valid place stays (a cycle in the data is left as is)."""
+    result = list(keys)
+    for _ in range(len(result) ** 2 + 1):
+        for index, key in enumerate(result):
+            late = [result.index(r) for r in library.prerequisites.get(key, ()) if r in result]
+            if late and max(late) > index:
+                result.pop(index)
+                result.insert(max(late), key)  # after the popped index, max(late) is one less
                 break
-        else:  # a cycle in the data: keep the given order rather than loop
-            key = remaining[0]
-        remaining.remove(key)
-        placed.add(key)
-        result.append(key)
+        else:
+            return result
     return result
+
+
+def merge_order(
+    library: Library,
+    answers: Answers,
+    *,
+    previous: list[str],
+    added: Iterable[str] = (),
+    removed: Iterable[str] = (),
+    kept: Iterable[str] = (),
+    reordered: bool = False,
+) -> list[str]:
+    """New answers merged into the learner's edited plan, never replacing it.
+
+    A step of `previous` stays while the answers still ask for it, the learner added it, or the
+    learner has worked on it (`kept`), unless the learner removed it. When the learner has
+    moved steps (`reordered`), their order is the frame: papers the new answers bring go in
+    after the paper that precedes them in the answers' own order. Otherwise the answers' order
+    is the frame and the papers the learner added or worked on keep their place after the step
+    that preceded them. Either way no paper comes before its prerequisites, and nothing else
+    moves.
+    """
+    added, removed, kept = frozenset(added), frozenset(removed), frozenset(kept)
+    base = base_order(library, answers, removed=removed)
+    wanted = set(base) | added | kept
+    staying = [k for k in previous if k in wanted and k not in removed]
+    if reordered:
+        result, reference = staying, base
+        incoming = [k for k in base if k not in result]
+    else:
+        result, reference = list(base), previous
+        incoming = [k for k in staying if k not in result]
+    # Prerequisites of what is there, unless known or removed.
+    excluded = answers.known | removed
+    incoming += _missing_prerequisites(library, result + incoming, excluded)
+    for key in incoming:
+        if key == PROJECT_KEY:
+            result.append(key)
+            continue
+        before = reference[: reference.index(key)] if key in reference else []
+        anchor = next((result.index(k) + 1 for k in reversed(before) if k in result), 0)
+        result.insert(max(anchor, _earliest_index(library, result, key)), key)
+    return repair_order(library, result)
+
+
+def _missing_prerequisites(library: Library, keys: list[str], excluded) -> list[str]:
+    """Prerequisites (transitively) of `keys` that are neither in them nor excluded, each after
+    its own prerequisites."""
+    present = set(keys)
+    found: list[str] = []
+
+    def visit(key: str, trail: tuple[str, ...]) -> None:
+        for required in library.prerequisites.get(key, ()):
+            if required in present or required in excluded or required in trail:
+                continue
+            if required in found:
+                continue
+            visit(required, (*trail, required))
+            found.append(required)
+
+    for key in keys:
+        visit(key, (key,))
+    return found
+
+
+# --- The learner's plan while it is being edited ------------------------------------------------
+
+
+@dataclass
+class PlanDraft:
+    """A plan being built or re-planned: the answers, the learner's order and edits, the saved
+    path it re-plans (if any), and the token that makes saving it idempotent."""
+
+    answers: Answers
+    order: list[str]
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    path: str | None = None
+    token: str = ""
+    reordered: bool = False  # the learner moved steps: their order is the frame of a re-plan
+
+    def to_json(self) -> dict:
+        return {
+            "answers": answers_to_json(self.answers),
+            "order": list(self.order),
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "path": self.path,
+            "token": self.token,
+            "reordered": self.reordered,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> PlanDraft:
+        return cls(
+            answers=answers_from_json(data["answers"]),
+            order=[str(k) for k in data.get("order") or []],
+            added=[str(k) for k in data.get("added") or []],
+            removed=[str(k) for k in data.get("removed") or []],
+            path=data.get("path"),
+            token=str(data.get("token") or ""),
+            reordered=bool(data.get("reordered", False)),
+        )
+
+    def with_order(self, order: list[str], *, added=(), removed=()) -> PlanDraft:
+        """This draft with a new order; `added` and `removed` are the keys the edit brought in
+        or took out (an added key is no longer removed, and the other way round)."""
+        added_now = [k for k in self.added if k not in removed] + [
+            k for k in added if k not in self.added
+        ]
+        removed_now = [k for k in self.removed if k not in added] + [
+            k for k in removed if k not in self.removed
+        ]
+        return dataclasses.replace(self, order=list(order), added=added_now, removed=removed_now)
+
+
+def answers_to_json(answers: Answers) -> dict:
+    data = dataclasses.asdict(answers)
+    data["interests"] = list(answers.interests)
+    data["known"] = sorted(answers.known)
+    return data
+
+
+def answers_from_json(data: dict) -> Answers:
+    return Answers(
+        background=str(data["background"]),
+        interests=tuple(str(t) for t in data.get("interests", ())),
+        depth=str(data.get("depth", "thorough")),
+        hours_per_week=int(data.get("hours_per_week", 5)),
+        known=frozenset(str(k) for k in data.get("known", ())),
+        project=bool(data.get("project", False)),
+    )
+
+
+def draft_edit(library: Library, draft: PlanDraft, action: str, value: str) -> PlanDraft:
+    """One edit of the plan: "remove", "up", "down" (a step key) or "add" (a paper slug)."""
+    keys = draft.order
+    if action == "remove":
+        return draft.with_order(remove_step(library, keys, value), removed=[value])
+    if action in ("up", "down"):
+        moved = draft.with_order(move_step(library, keys, value, action))
+        return dataclasses.replace(moved, reordered=True)
+    if action == "add":
+        order, incoming = add_paper(library, keys, value, draft.answers.known)
+        return draft.with_order(order, added=incoming)
+    raise PlanError("Unknown action.")
+
+
+def draft_replan(
+    library: Library, draft: PlanDraft, answers: Answers, *, kept: Iterable[str] = ()
+) -> PlanDraft:
+    """New answers merged into the draft, keeping the learner's edits and worked-on steps."""
+    order = merge_order(
+        library,
+        answers,
+        previous=draft.order,
+        added=draft.added,
+        removed=draft.removed,
+        kept=kept,
+        reordered=draft.reordered,
+    )
+    return dataclasses.replace(draft, answers=answers, order=order)

@@ -1,13 +1,18 @@
-"""How far a learner is along a path: counts, hours left, the next step. Pure functions over
-objects already loaded, so pages that show progress add no queries for it."""
+"""How far a learner is along a path: counts, hours left, weeks left, the next step. Pure
+functions over objects already loaded, so pages that show progress add no queries for it.
+Hours and weeks come from the one estimate model (estimates.py, through plans.py)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from django.utils import timezone
+
+from .estimates import Schedule, hours_display, schedule
 from .models import FINISHED_STATUSES, StepStatus
+from .plans import path_step_hours
 
 ZERO = Decimal(0)
 
@@ -21,6 +26,7 @@ class StepState:
     estimate: Decimal = ZERO
     is_next: bool = False
     read_in: list[str] = field(default_factory=list)
+    papers: list = field(default_factory=list)  # the step's papers this visitor may see
 
     @property
     def status_label(self) -> str:
@@ -61,8 +67,7 @@ class Tally:
 
     @property
     def hours_left_display(self) -> str:
-        rounded = self.hours_left.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        return f"{rounded.normalize():f}"
+        return hours_display(self.hours_left)
 
 
 @dataclass
@@ -77,35 +82,38 @@ class PathState:
     phases: list[PhaseState]
     tally: Tally
     next_step: StepState | None
+    # What is left, laid out at the learner's pace from today: weeks and a finish date.
+    remaining: Schedule | None = None
 
-
-def step_estimates(steps: list, depth: str, path_hours: Decimal) -> dict[int, Decimal]:
-    """Share the path's hours at this depth among its steps, by the hours of the papers each
-    covers; a step without papers weighs as much as an average step with papers."""
-    weights = {
-        step.pk: sum((link.paper.hours_for(depth) for link in step.step_papers.all()), ZERO)
-        for step in steps
-    }
-    positive = [w for w in weights.values() if w > 0]
-    fallback = (sum(positive, ZERO) / len(positive)) if positive else Decimal(1)
-    weights = {pk: (w if w > 0 else fallback) for pk, w in weights.items()}
-    total = sum(weights.values(), ZERO)
-    if not total:
-        return dict.fromkeys(weights, ZERO)
-    return {pk: Decimal(path_hours) * w / total for pk, w in weights.items()}
+    @property
+    def total_hours_display(self) -> str:
+        return hours_display(sum((s.estimate for p in self.phases for s in p.steps), ZERO))
 
 
 def path_state(
-    path, *, depth: str, progress: dict[int, object], read_elsewhere: dict[int, list[str]]
+    path,
+    *,
+    depth: str,
+    progress: dict[int, object],
+    read_elsewhere: dict[int, list[str]],
+    hours_per_week: int | None = None,
+    show_drafts: bool = False,
 ) -> PathState:
     """Progress of one learner on `path` (phases and current steps already prefetched).
 
     `progress` maps step id to the learner's StepProgress; `read_elsewhere` maps paper id to the
-    titles of other paths in which the learner has a Done step covering that paper.
+    titles of other paths in which the learner has a Done step covering that paper. Draft papers
+    count towards hours but are listed only with `show_drafts` (for curators).
     """
     phases = list(path.phases.all())
     all_steps = [step for phase in phases for step in phase.steps.all()]
-    estimates = step_estimates(all_steps, depth, path.hours_for(depth))
+    estimates = dict(
+        zip(
+            (s.pk for s in all_steps),
+            path_step_hours(all_steps, path=path, depth=depth),
+            strict=True,
+        )
+    )
     path_tally = Tally()
     phase_states = []
     next_step = None
@@ -120,6 +128,11 @@ def path_state(
                 note=row.note if row else "",
                 note_html=row.note_html if row else "",
                 estimate=estimates.get(step.pk, ZERO),
+                papers=[
+                    link.paper
+                    for link in step.step_papers.all()
+                    if show_drafts or not link.paper.is_draft
+                ],
                 read_in=sorted(
                     {
                         title
@@ -135,7 +148,13 @@ def path_state(
             path_tally.add(state)
             states.append(state)
         phase_states.append(PhaseState(phase=phase, steps=states, tally=tally))
-    return PathState(phases=phase_states, tally=path_tally, next_step=next_step)
+    left = [s.estimate for p in phase_states for s in p.steps if not s.finished]
+    return PathState(
+        phases=phase_states,
+        tally=path_tally,
+        next_step=next_step,
+        remaining=schedule(left, hours_per_week, timezone.localdate()),
+    )
 
 
 def activity_summary(days: set[datetime.date], today: datetime.date) -> tuple[int, int]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-
-from papers.models import Paper
 
 from .models import (
     Checklist,
@@ -27,9 +25,9 @@ from .progress import PathState, activity_summary, path_state
 
 
 def _phases_with_current_steps(user) -> Prefetch:
-    step_papers = StepPaper.objects.filter(paper__in=Paper.objects.visible_to(user)).select_related(
-        "paper"
-    )
+    """Phases in order with their current steps and every paper linked to each (a draft paper's
+    hours count in the estimate; pages list only the papers the visitor may see)."""
+    step_papers = StepPaper.objects.select_related("paper")
     steps = (
         Step.objects.current()
         .order_by("position")
@@ -74,23 +72,44 @@ def papers_read_elsewhere(*, user, path: Path) -> dict[int, list[str]]:
 class LearnerView:
     enrollment: Enrollment | None
     state: PathState
+    # Archived steps of the path that carry the learner's record (for a personal path: steps
+    # removed from the plan), with that record: the page lists them apart.
+    removed: list[tuple[Step, StepProgress]] = field(default_factory=list)
 
 
-def learner_path(*, path: Path, user) -> LearnerView:
-    """The learner's enrolment (if any) and progress on an outlined path: three queries."""
+def learner_path(*, path: Path, user, show_drafts: bool | None = None) -> LearnerView:
+    """The learner's enrolment (if any) and progress on an outlined path: three queries.
+    Draft papers are listed for curators unless `show_drafts` says otherwise."""
+    if show_drafts is None:
+        show_drafts = user.is_authenticated and user.is_staff
     enrollment = None
     progress: dict[int, StepProgress] = {}
     read: dict[int, list[str]] = {}
     if user.is_authenticated:
         enrollment = Enrollment.objects.filter(user=user, path=path).first()
         progress = {
-            row.step_id: row for row in StepProgress.objects.filter(user=user, step__path=path)
+            row.step_id: row
+            for row in StepProgress.objects.filter(user=user, step__path=path).select_related(
+                "step"
+            )
         }
         read = papers_read_elsewhere(user=user, path=path)
+    removed = sorted(
+        ((row.step, row) for row in progress.values() if row.step.archived),
+        key=lambda pair: (pair[0].title, pair[0].pk),
+    )
     depth = enrollment.depth if enrollment else "thorough"
     return LearnerView(
         enrollment=enrollment,
-        state=path_state(path, depth=depth, progress=progress, read_elsewhere=read),
+        state=path_state(
+            path,
+            depth=depth,
+            progress=progress,
+            read_elsewhere=read,
+            hours_per_week=enrollment.hours_per_week if enrollment else None,
+            show_drafts=show_drafts,
+        ),
+        removed=removed if enrollment else [],
     )
 
 
@@ -131,7 +150,14 @@ def dashboard(*, user, recent_count: int = 10) -> Dashboard:
     entries = [
         DashboardEntry(
             enrollment=e,
-            state=path_state(e.path, depth=e.depth, progress=progress, read_elsewhere={}),
+            state=path_state(
+                e.path,
+                depth=e.depth,
+                progress=progress,
+                read_elsewhere={},
+                hours_per_week=e.hours_per_week,
+                show_drafts=user.is_staff,
+            ),
         )
         for e in enrollments
     ]
@@ -157,66 +183,6 @@ def dashboard(*, user, recent_count: int = 10) -> Dashboard:
         checklists=list(Checklist.objects.prefetch_related("items")),
         ticked=set(ChecklistTick.objects.filter(user=user).values_list("item_id", flat=True)),
     )
-
-
-def learner_export(*, user) -> dict:
-    """Everything of the learner's, archived steps included, as plain data (JSON-ready)."""
-    enrollments = Enrollment.objects.filter(user=user).select_related("path").order_by("started_at")
-    progress = (
-        StepProgress.objects.filter(user=user)
-        .select_related("step__path", "step__phase")
-        .order_by("step__path__number", "step__phase__position", "step__position")
-    )
-    ticks = ChecklistTick.objects.filter(user=user).select_related("item__checklist")
-
-    def when(value):
-        return value.isoformat() if value else None
-
-    return {
-        "format": "learning-roadmap-learner/1",
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "email": user.email,
-            "display_name": user.display_name,
-            "joined": when(user.date_joined),
-        },
-        "enrollments": [
-            {
-                "path": e.path.slug,
-                "path_title": e.path.title,
-                "depth": e.depth,
-                "hours_per_week": e.hours_per_week,
-                "status": e.status,
-                "started_at": when(e.started_at),
-                "completed_at": when(e.completed_at),
-                "shared": bool(e.share_token),
-            }
-            for e in enrollments
-        ],
-        "steps": [
-            {
-                "path": p.step.path.slug,
-                "phase": f"{p.step.phase.label}: {p.step.phase.title}",
-                "step": p.step.slug,
-                "step_title": str(p.step),
-                "archived": p.step.archived,
-                "status": p.status,
-                "note": p.note,
-                "started_at": when(p.started_at),
-                "completed_at": when(p.completed_at),
-                "updated_at": when(p.updated_at),
-            }
-            for p in progress
-        ],
-        "checklists": [
-            {
-                "checklist": t.item.checklist.title,
-                "item": t.item.text,
-                "ticked_at": when(t.ticked_at),
-            }
-            for t in ticks
-        ],
-    }
 
 
 def learners_with_progress(*, steps) -> int:

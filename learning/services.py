@@ -23,6 +23,7 @@ from .models import (
     StepProgress,
     StepStatus,
 )
+from .plans import personal_path_regroup
 
 
 @transaction.atomic
@@ -40,15 +41,57 @@ def enrollment_create(
 
 @transaction.atomic
 def enrollment_update(*, enrollment: Enrollment, depth: str, hours_per_week: int | None) -> None:
+    """Change the depth and pace. A personal path's weeks are laid out again at them, and its
+    plan remembers them, so the builder, the path page and the calendar keep agreeing."""
+    if (enrollment.depth, enrollment.hours_per_week) == (depth, hours_per_week):
+        return
     enrollment.depth = depth
     enrollment.hours_per_week = hours_per_week
-    enrollment.save(update_fields=["depth", "hours_per_week"])
+    enrollment.updated_at = timezone.now()
+    enrollment.save(update_fields=["depth", "hours_per_week", "updated_at"])
+    path = enrollment.path
+    if path.is_personal and path.owner_id == enrollment.user_id:
+        answers = dict(path.builder_answers or {})
+        pace = hours_per_week or answers.get("hours_per_week") or 5
+        answers.update(depth=depth, hours_per_week=pace)
+        path.builder_answers = answers
+        path.save(update_fields=["builder_answers"])
+        personal_path_regroup(path=path, depth=depth, hours_per_week=pace)
 
 
 @transaction.atomic
 def enrollment_set_paused(*, enrollment: Enrollment, paused: bool) -> None:
     enrollment.status = EnrollmentStatus.PAUSED if paused else EnrollmentStatus.ACTIVE
-    enrollment.save(update_fields=["status"])
+    enrollment.updated_at = timezone.now()
+    enrollment.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def enrollment_restart(*, enrollment: Enrollment) -> int:
+    """Start a path again: every status back to Not started, each change kept in the history;
+    notes stay. Returns how many steps changed."""
+    rows = list(
+        StepProgress.objects.select_for_update()
+        .filter(user=enrollment.user, step__path=enrollment.path)
+        .exclude(status=StepStatus.NOT_STARTED)
+    )
+    now = timezone.now()
+    for row in rows:
+        row.status = StepStatus.NOT_STARTED
+        row.started_at = row.completed_at = None
+        row.updated_at = now
+    StepProgress.objects.bulk_update(rows, ["status", "started_at", "completed_at", "updated_at"])
+    ProgressEvent.objects.bulk_create(
+        ProgressEvent(
+            user=enrollment.user, step_id=row.step_id, status=StepStatus.NOT_STARTED, created_at=now
+        )
+        for row in rows
+    )
+    enrollment.completed_at = None
+    enrollment.status = EnrollmentStatus.ACTIVE
+    enrollment.started_at = enrollment.updated_at = now
+    enrollment.save(update_fields=["completed_at", "status", "started_at", "updated_at"])
+    return len(rows)
 
 
 @transaction.atomic
@@ -59,7 +102,8 @@ def enrollment_reset(*, enrollment: Enrollment) -> int:
     removed, _ = StepProgress.objects.filter(user=enrollment.user, step__in=steps).delete()
     enrollment.completed_at = None
     enrollment.status = EnrollmentStatus.ACTIVE
-    enrollment.save(update_fields=["completed_at", "status"])
+    enrollment.updated_at = timezone.now()
+    enrollment.save(update_fields=["completed_at", "status", "updated_at"])
     return removed
 
 
@@ -71,7 +115,10 @@ def enrollment_leave(*, enrollment: Enrollment) -> None:
 
 @transaction.atomic
 def enrollment_sharing_set(*, enrollment: Enrollment, shared: bool) -> None:
-    """Turn the read-only progress page on (with a new, unguessable link) or off."""
+    """Turn the read-only progress page on (with a new, unguessable link) or off. Turning it
+    on when it is on keeps the link people already have."""
+    if shared == bool(enrollment.share_token):
+        return
     enrollment.share_token = secrets.token_urlsafe(24) if shared else None
     enrollment.save(update_fields=["share_token"])
 

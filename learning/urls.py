@@ -13,6 +13,7 @@ urlpatterns = [
     path("enrollments/<int:pk>/settings/", views.enrollment_settings, name="enrollment_settings"),
     path("enrollments/<int:pk>/pause/", views.enrollment_pause, name="enrollment_pause"),
     path("enrollments/<int:pk>/reset/", views.enrollment_reset, name="enrollment_reset"),
+    path("enrollments/<int:pk>/restart/", views.enrollment_restart, name="enrollment_restart"),
     path("enrollments/<int:pk>/leave/", views.enrollment_leave, name="enrollment_leave"),
     path("enrollments/<int:pk>/share/", views.enrollment_share, name="enrollment_share"),
     path("shared/<str:token>/", views.shared_progress, name="shared_progress"),
@@ -21,5 +22,11 @@ urlpatterns = [
     path("checklist-items/<int:pk>/tick/", views.checklist_tick, name="checklist_tick"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("builder/", views.builder_view, name="builder"),
+    path("builder/save/", views.builder_resume, name="builder_resume"),
+    path(
+        "paths/<slug:slug>/steps/<int:pk>/restore/",
+        views.personal_step_restore,
+        name="personal_step_restore",
+    ),
     path("paths/<slug:slug>/calendar.ics", views.path_calendar, name="path_calendar"),
 ]

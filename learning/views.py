@@ -4,13 +4,14 @@ Every lookup of a learner's data includes the learner in the query (Enrollment b
 so another learner gets a 404, never someone else's rows.
 """
 
+import dataclasses
 import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core import signing
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,20 +22,30 @@ from icalendar import Event as ICalEvent
 from papers.models import Page, Topic
 
 from . import builder, selectors, services
+from .estimates import hours_display
 from .forms import BuilderForm, EnrollmentForm, ShareForm, StepNoteForm, StepStatusForm, TickForm
 from .models import (
     Audience,
     Checklist,
     ChecklistItem,
     Depth,
+    DepthKey,
     Enrollment,
     Path,
-    Phase,
     RoadmapInfo,
     Step,
     StepStatus,
 )
-from .planner import PROJECT_KEY, Answers, PlanError, add_paper, make_plan, move_step, remove_step
+from .planner import (
+    PROJECT_KEY,
+    Answers,
+    PlanDraft,
+    PlanError,
+    answers_to_json,
+    draft_edit,
+    draft_replan,
+    make_plan,
+)
 
 PENDING_START = "pending_path_start"
 
@@ -59,10 +70,14 @@ def catalog(request):
     )
 
 
-def _path_page(request, path: Path, *, status=200, start_form=None):
+def _path_page(request, path: Path, *, status=200, start_form=None, just_completed=False):
     learner = selectors.learner_path(path=path, user=request.user)
     enrollment = learner.enrollment
     context = {
+        "just_completed": just_completed,
+        "oob_panel": _is_htmx(request),
+        "review": request.GET.get("review") == "1",
+        "removed_steps": learner.removed,
         "path": path,
         "learner": learner,
         "state": learner.state,
@@ -182,6 +197,23 @@ def enrollment_reset(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+def enrollment_restart(request, pk):
+    """Start again: every status back to Not started, notes kept (after a confirmation)."""
+    enrollment = _own_enrollment(request, pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            context = {"enrollment": enrollment, "error": True}
+            return render(request, "learning/confirm_restart.html", context, status=400)
+        services.enrollment_restart(enrollment=enrollment)
+        messages.success(
+            request, f"You started {enrollment.path.title} again. Your notes are all still there."
+        )
+        return redirect(enrollment.path.get_absolute_url())
+    return render(request, "learning/confirm_restart.html", {"enrollment": enrollment})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_leave(request, pk):
     enrollment = _own_enrollment(request, pk)
     if request.method == "POST":
@@ -218,7 +250,7 @@ def shared_progress(request, token):
         Enrollment.objects.select_related("path", "user"), share_token=token
     )
     path = selectors.path_outline(slug=enrollment.path.slug, user=enrollment.user)
-    learner = selectors.learner_path(path=path, user=enrollment.user)
+    learner = selectors.learner_path(path=path, user=enrollment.user, show_drafts=False)
     return render(
         request,
         "learning/shared_progress.html",
@@ -232,10 +264,15 @@ def _step_for_learner(request, pk) -> tuple[Step, Enrollment]:
     return step, enrollment
 
 
-def _after_step_change(request, step: Step) -> HttpResponse:
+def _after_step_change(request, step: Step, *, just_completed=False) -> HttpResponse:
+    """In place with htmx (the outline, and the enrolment panel out of band so completion shows
+    at once), else back to the step; finishing the path is announced either way."""
+    if just_completed and not _is_htmx(request):
+        messages.success(request, f"You completed {step.path.title}: every step is finished.")
+        return redirect(step.path.get_absolute_url() + "#start")
     if _is_htmx(request):
         path = selectors.path_outline(slug=step.path.slug, user=request.user)
-        return _path_page(request, path)
+        return _path_page(request, path, just_completed=just_completed)
     return redirect(step.get_absolute_url())
 
 
@@ -248,8 +285,11 @@ def step_status(request, pk):
         return HttpResponseBadRequest(
             "Unknown status: choose Not started, In progress, Done or Skipped."
         )
+    was_complete = enrollment.is_complete
     services.step_progress_set(enrollment=enrollment, step=step, status=form.cleaned_data["status"])
-    return _after_step_change(request, step)
+    return _after_step_change(
+        request, step, just_completed=enrollment.is_complete and not was_complete
+    )
 
 
 @login_required
@@ -289,6 +329,8 @@ def dashboard(request):
 # --- The personal-path builder -----------------------------------------------------------------
 
 BUILDER_DRAFT = "builder_draft"
+PENDING_SAVE = "builder_pending_save"
+DRAFT_SALT = "learning.builder.draft"
 
 
 def _default_answers(library) -> Answers:
@@ -296,36 +338,65 @@ def _default_answers(library) -> Answers:
     return Answers(background=backgrounds[0] if backgrounds else Audience.BEGINNER)
 
 
-def _current_order(library, draft: dict) -> list[str] | None:
-    """The draft's edited order, without papers curators have since removed or unpublished."""
-    order = draft.get("order")
-    if order is None:
+def _stored_draft(request, library) -> PlanDraft | None:
+    data = request.session.get(BUILDER_DRAFT)
+    if not data:
         return None
-    return [key for key in order if key in library.papers or key == PROJECT_KEY]
+    try:
+        draft = PlanDraft.from_json(data)
+    except (KeyError, TypeError, ValueError):
+        request.session.pop(BUILDER_DRAFT, None)  # unreadable: start afresh
+        return None
+    if not draft.token:  # kept by an earlier version of the builder: same answers and order
+        fresh = builder.draft_new(library, draft.answers)
+        draft = dataclasses.replace(draft, order=draft.order or fresh.order, token=fresh.token)
+        _store_draft(request, draft)
+    return draft
 
 
-def _builder_page(request, library, draft: dict, *, form=None, error="", status=200):
-    answers = builder.answers_from_json(draft["answers"])
+def _store_draft(request, draft: PlanDraft) -> None:
+    request.session[BUILDER_DRAFT] = draft.to_json()
+
+
+def _replanned_path(request, draft: PlanDraft) -> Path | None:
+    if not (draft.path and request.user.is_authenticated):
+        return None
+    return get_object_or_404(Path, slug=draft.path, owner=request.user)
+
+
+def _builder_page(request, library, draft: PlanDraft, *, form=None, error="", status=200):
+    saved = builder.SavedPlan.load(user=request.user, path=_replanned_path(request, draft))
+    library = saved.library(library)
+    order = [k for k in draft.order if k == PROJECT_KEY or k in library.hours]
     plan = make_plan(
-        library, answers, order=_current_order(library, draft), start=timezone.localdate()
+        library,
+        draft.answers,
+        order=order,
+        start=timezone.localdate(),
+        added=draft.added,
+        kept=saved.kept,
+        finished=saved.finished,
     )
-    names = {**library.papers, PROJECT_KEY: "Project work"}
-    replanning = None
-    if draft.get("path") and request.user.is_authenticated:
-        replanning = Path.objects.filter(slug=draft["path"], owner=request.user).first()
     return render(
         request,
         "learning/builder.html",
         {
-            "form": form or BuilderForm(initial=builder.answers_to_json(answers), library=library),
+            "form": form or BuilderForm(initial=answers_to_json(draft.answers), library=library),
             "plan": plan,
-            "names": names,
-            "answers": answers,
+            "draft": draft,
+            "signed_draft": _signed_draft(dataclasses.replace(draft, order=plan.keys)),
+            "names": {key: library.name(key) for key in plan.keys},
+            "library_keys": set(library.papers),
+            "answers": draft.answers,
+            "depth_label": DepthKey(draft.answers.depth).label,
             "addable": [
                 (slug, name) for slug, name in library.papers.items() if slug not in plan.keys
             ],
             "error": error,
-            "replanning": replanning,
+            "replanning": saved.path,
+            "changes": saved.changes(plan.keys, library),
+            "kept": saved.kept,
+            "finished": saved.finished,
             "plan_actions": [("up", "Move up"), ("down", "Move down"), ("remove", "Remove")],
         },
         status=status,
@@ -335,11 +406,7 @@ def _builder_page(request, library, draft: dict, *, form=None, error="", status=
 @require_http_methods(["GET", "HEAD", "POST"])
 def builder_view(request):
     library = builder.load_library()
-    draft = request.session.get(BUILDER_DRAFT) or {
-        "answers": builder.answers_to_json(_default_answers(library)),
-        "order": None,
-        "path": None,
-    }
+    draft = _stored_draft(request, library)
     if request.method != "POST":
         if slug := request.GET.get("path"):
             if not request.user.is_authenticated:
@@ -347,15 +414,21 @@ def builder_view(request):
                     f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
                 )
             path = get_object_or_404(Path, slug=slug, owner=request.user)
-            request.session[BUILDER_DRAFT] = {
-                "answers": path.builder_answers,
-                "order": builder.saved_order(path),
-                "path": path.slug,
-            }
+            _store_draft(request, builder.draft_for_path(user=request.user, path=path))
             return redirect("learning:builder")
+        draft = draft or builder.draft_new(library, _default_answers(library))
         return _builder_page(request, library, draft)
 
     action = request.POST.get("action", "")
+    if action == "reset":
+        request.session.pop(BUILDER_DRAFT, None)
+        return redirect("learning:builder")
+    if action == "save":
+        return _builder_save(request, library, draft)
+    if draft is None:
+        draft = builder.draft_new(library, _default_answers(library))
+    saved = builder.SavedPlan.load(user=request.user, path=_replanned_path(request, draft))
+    scoped = saved.library(library)
     if action == "plan":
         form = BuilderForm(request.POST, library=library)
         if not form.is_valid():
@@ -369,91 +442,134 @@ def builder_view(request):
             known=frozenset(data["known"]),
             project=data["project"],
         )
-        request.session[BUILDER_DRAFT] = {
-            "answers": builder.answers_to_json(answers),
-            "order": None,
-            "path": draft.get("path"),
-        }
+        _store_draft(request, draft_replan(scoped, draft, answers, kept=saved.kept))
         return redirect(reverse("learning:builder") + "#plan")
-    if action == "reset":
-        request.session.pop(BUILDER_DRAFT, None)
-        return redirect("learning:builder")
-
-    answers = builder.answers_from_json(draft["answers"])
-    keys = make_plan(library, answers, order=_current_order(library, draft)).keys
+    value = request.POST.get("paper" if action == "add" else "key", "")
     try:
-        if action == "remove":
-            keys = remove_step(library, keys, request.POST.get("key", ""))
-        elif action in ("up", "down"):
-            keys = move_step(library, keys, request.POST.get("key", ""), action)
-        elif action == "add":
-            keys = add_paper(library, keys, request.POST.get("paper", ""), answers.known)
-        elif action == "save":
-            return _builder_save(request, library, draft, answers, keys)
-        else:
-            raise PlanError("Unknown action.")
+        draft = draft_edit(scoped, draft, action, value)
     except PlanError as refusal:
         return _builder_page(request, library, draft, error=str(refusal), status=400)
-    request.session[BUILDER_DRAFT] = {**draft, "order": keys}
+    _store_draft(request, draft)
     return redirect(reverse("learning:builder") + "#plan")
 
 
-def _builder_save(request, library, draft, answers, keys):
-    if not request.user.is_authenticated:
-        request.session[BUILDER_DRAFT] = {**draft, "order": keys}
-        messages.info(request, "Create an account (or log in) to save your plan; it is kept.")
-        return redirect(
-            f"{reverse('account_signup')}?{urlencode({'next': reverse('learning:builder')})}"
-        )
-    plan = make_plan(library, answers, order=keys)
-    if not plan.steps:
+def _signed_draft(draft: PlanDraft) -> str:
+    return signing.dumps(draft.to_json(), salt=DRAFT_SALT, compress=True)
+
+
+def _builder_save(request, library, draft: PlanDraft | None):
+    """Save the plan the page showed, once. The form carries that plan (signed) with its
+    token, so two tabs each save what they show, and a double click, a retried POST or a stale
+    tab finds the path already saved from that draft instead of making another."""
+    try:
+        shown = PlanDraft.from_json(signing.loads(request.POST.get("plan", ""), salt=DRAFT_SALT))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _builder_page(
-            request, library, draft, error="Your plan is empty: add a paper first.", status=400
+            request,
+            library,
+            draft or builder.draft_new(library, _default_answers(library)),
+            error="This page was out of date: check your plan below and save again.",
+            status=400,
         )
-    path = None
-    if draft.get("path"):
-        path = get_object_or_404(Path, slug=draft["path"], owner=request.user)
-    path = builder.personal_path_save(
-        user=request.user, answers=answers, plan=plan, library=library, path=path
-    )
-    request.session.pop(BUILDER_DRAFT, None)
-    messages.success(request, "Your personal path is saved and started.")
+    if request.user.is_authenticated:
+        already = Path.objects.filter(owner=request.user, plan_token=shown.token).first()
+        if already is not None:
+            if draft is not None and draft.token == shown.token:
+                request.session.pop(BUILDER_DRAFT, None)
+            messages.info(request, "Your plan is saved; here it is.")
+            return redirect(already.get_absolute_url())
+    else:
+        _store_draft(request, shown)
+        request.session[PENDING_SAVE] = shown.token
+        messages.info(
+            request, "Create an account (or log in): your plan is saved and started right after."
+        )
+        query = urlencode({"next": reverse("learning:builder_resume")})
+        return redirect(f"{reverse('account_signup')}?{query}")
+    return _save_draft(request, library, shown, confirm=request.POST.get("confirm") == "yes")
+
+
+def _save_draft(request, library, draft: PlanDraft, *, confirm: bool):
+    try:
+        path, saved_now = builder.personal_path_save(
+            user=request.user, draft=draft, library=library, confirm_removals=confirm
+        )
+    except Path.DoesNotExist:
+        request.session.pop(BUILDER_DRAFT, None)
+        raise Http404("No such personal path.") from None
+    except PlanError as refusal:
+        return _builder_page(request, library, draft, error=str(refusal), status=400)
+    stored = _stored_draft(request, library)
+    if stored is not None and stored.token == draft.token:
+        request.session.pop(BUILDER_DRAFT, None)
+    request.session.pop(PENDING_SAVE, None)
+    if saved_now:
+        verb = "saved" if draft.path else "saved and started"
+        messages.success(request, f"Your personal path is {verb}.")
+    else:
+        messages.info(request, "Your plan is saved; here it is.")
     return redirect(path.get_absolute_url())
 
 
 @login_required
 @require_safe
-def path_calendar(request, slug):
-    """The saved plan as an .ics file: one event per week, listing its steps."""
+def builder_resume(request):
+    """Where sign-up (or log-in) sends a visitor who pressed Save: their plan is saved and
+    started, as a curated path starts after sign-up."""
+    library = builder.load_library()
+    draft = _stored_draft(request, library)
+    pending = request.session.get(PENDING_SAVE)
+    if draft is None or not pending or draft.token != pending:
+        already = pending and Path.objects.filter(owner=request.user, plan_token=pending).first()
+        if already:
+            return redirect(already.get_absolute_url())
+        return redirect("learning:builder")
+    return _save_draft(request, library, draft, confirm=False)
+
+
+@login_required
+@require_POST
+def personal_step_restore(request, slug, pk):
+    """Put a step the learner removed from their personal path back on it."""
     path = get_object_or_404(Path, slug=slug, owner=request.user)
-    enrollment = Enrollment.objects.filter(user=request.user, path=path).first()
-    start = timezone.localdate(enrollment.started_at) if enrollment else timezone.localdate()
-    phases = (
-        Phase.objects.filter(path=path)
-        .order_by("position")
-        .prefetch_related(Prefetch("steps", queryset=Step.objects.current().order_by("position")))
-    )
+    step = get_object_or_404(Step, pk=pk, path=path)
+    if builder.personal_path_step_restore(user=request.user, step=step):
+        messages.success(request, f"{step.title} is back on your plan, with your status and note.")
+    return redirect(step.get_absolute_url())
+
+
+@login_required
+@require_safe
+def path_calendar(request, slug):
+    """What is left of a saved plan as an .ics file: one event per week, from today at the
+    learner's pace, the same weeks and finish date the path page shows."""
+    try:
+        path = selectors.path_outline(slug=slug, user=request.user)
+    except Path.DoesNotExist:
+        raise Http404("No such path.") from None
+    if path.owner_id != request.user.pk:
+        raise Http404("No such path.")
+    learner = selectors.learner_path(path=path, user=request.user)
+    remaining = learner.state.remaining
     calendar = ICalendar()
     calendar.add("prodid", "-//Learning Roadmap//Personal path//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", path.title)
-    offset = 0
     page_url = request.build_absolute_uri(path.get_absolute_url())
-    for phase in phases:
-        steps = list(phase.steps.all())
-        if not steps:
-            continue
-        span = int(phase.duration.split()[0]) if phase.duration[:1].isdigit() else 1
-        event = ICalEvent()
-        event.add("uid", f"{path.slug}-{phase.slug}@learning-roadmap")
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", start + datetime.timedelta(weeks=offset))
-        event.add("dtend", start + datetime.timedelta(weeks=offset + span))
-        event.add("summary", f"{phase.label}: {phase.title}")
-        event.add("description", "\n".join(f"- {step.title}" for step in steps) + f"\n\n{page_url}")
-        event.add("url", page_url)
-        calendar.add_component(event)
-        offset += span
+    left = [s for p in learner.state.phases for s in p.steps if not s.finished]
+    if remaining is not None and remaining.blocks:
+        for block in remaining.blocks:
+            steps = [left[i] for i in block.indexes]
+            event = ICalEvent()
+            event.add("uid", f"{path.slug}-week-{block.number}@learning-roadmap")
+            event.add("dtstamp", timezone.now())
+            event.add("dtstart", remaining.block_start(block))
+            event.add("dtend", remaining.block_start(block) + datetime.timedelta(weeks=block.span))
+            event.add("summary", f"{block.label}: {', '.join(s.step.title for s in steps)}")
+            lines = [f"- {s.step.title} (~{hours_display(s.estimate)} h)" for s in steps]
+            event.add("description", "\n".join(lines) + f"\n\n{page_url}")
+            event.add("url", page_url)
+            calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{path.slug}.ics"'
     return response

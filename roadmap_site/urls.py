@@ -4,7 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from learning import admin_views
+from learning import admin_views, record_views
 
 from . import views
 
@@ -19,6 +19,16 @@ urlpatterns = [
     path("admin/roadmap/export/", admin_views.roadmap_export, name="roadmap_export"),
     path("admin/roadmap/import/", admin_views.roadmap_import, name="roadmap_import"),
     path("admin/", admin.site.urls),
+    path("accounts/data/", record_views.data, name="account_data"),
+    path("accounts/data/export.json", record_views.export_json, name="account_export_json"),
+    path("accounts/data/export.md", record_views.export_markdown, name="account_export_markdown"),
+    path("accounts/data/format/", record_views.record_format, name="account_record_format"),
+    path("accounts/data/import/", record_views.import_check, name="account_import"),
+    path(
+        "accounts/data/import/confirm/",
+        record_views.import_confirm,
+        name="account_import_confirm",
+    ),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("papers.urls")),

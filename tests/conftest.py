@@ -3,7 +3,7 @@
 from pathlib import Path as FilePath
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from accounts.services import superuser_ensure
 from learning.content import content_import, parse_document
@@ -15,6 +15,14 @@ PASSWORD = "correct-horse-battery-staple"
 def pytest_collection_modifyitems(items):
     """Run the slower browser tests last, so the fast ones report first."""
     items.sort(key=lambda item: "/browser/" in str(item.fspath))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """A real password hash takes a fifth of a second by design, and the suite makes hundreds of
+    accounts: tests use a fast hasher (login, sign-up and re-authentication work the same)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

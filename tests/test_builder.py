@@ -33,8 +33,15 @@ def plan_keys(client) -> list[str]:
     return re.findall(r'<li class="plan-step" id="plan-([a-z0-9-]+)">', html)
 
 
-def save(client):
-    return client.post(BUILDER, {"action": "save"})
+def save_token(client) -> str:
+    """The Save form's hidden field: the plan on the page, signed, with its draft's token."""
+    html = client.get(BUILDER).content.decode()
+    return re.search(r'name="plan" value="([^"]+)"', html).group(1)
+
+
+def save(client, **extra):
+    """Press Save on the builder page as it is now."""
+    return client.post(BUILDER, {"action": "save", "plan": save_token(client), **extra})
 
 
 def test_builder_works_for_anyone_with_defaults(client):
@@ -66,9 +73,12 @@ def test_remove_move_and_add_update_the_plan(client):
     before = plan_keys(client).index("lora")
     client.post(BUILDER, {"action": "up", "key": "lora"})
     assert plan_keys(client).index("lora") == before - 1
+    before = plan_keys(client)
     client.post(BUILDER, {"action": "add", "paper": "bert"})
-    assert plan_keys(client)[-1] == "bert"
-    assert len(plan_keys(client)) == len(keys)
+    after = plan_keys(client)
+    assert after.index("bert") == after.index("attention-is-all-you-need") + 1  # earliest place
+    assert [k for k in after if k != "bert"] == before  # nothing else moves
+    assert len(after) == len(keys)
 
 
 def test_a_move_before_a_prerequisite_is_refused_with_the_reason(client):
@@ -182,7 +192,11 @@ def test_replanning_keeps_the_status_and_note_of_remaining_steps(auth_client, us
     auth_client.get(BUILDER + f"?path={path.slug}")
     plan(auth_client, interests=["vision", "alignment-safety"])
     auth_client.post(BUILDER, {"action": "remove", "key": "rag"})
-    save(auth_client)
+    refused = save(auth_client)  # RAG is In progress: removing it needs the learner's say-so
+    assert refused.status_code == 400
+    assert "tick the box to confirm" in refused.content.decode()
+    assert not Step.objects.get(pk=rag.pk).archived
+    save(auth_client, confirm="yes")
 
     assert Path.objects.filter(owner=user).count() == 1
     lora.refresh_from_db()
@@ -245,7 +259,7 @@ def test_another_user_gets_404_on_the_saved_path_its_plan_and_its_calendar(
 def test_a_forged_owner_is_ignored(client, user, other_user):
     client.force_login(other_user)
     plan(client, owner=str(user.pk))
-    client.post(BUILDER, {"action": "save", "owner": str(user.pk), "path": "x"})
+    save(client, owner=str(user.pk), path="x")
     assert not Path.objects.filter(owner=user).exists()
     assert Path.objects.filter(owner=other_user).count() == 1
 

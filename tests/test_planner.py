@@ -128,7 +128,7 @@ def test_edits_never_break_the_order(case, data):
         try:
             if action == "add":
                 slug = data.draw(st.sampled_from(sorted(library.papers)))
-                keys = add_paper(library, keys, slug, answers.known)
+                keys, _ = add_paper(library, keys, slug, answers.known)
             elif keys:
                 key = data.draw(st.sampled_from(keys))
                 keys = (
@@ -207,6 +207,6 @@ def test_removing_a_prerequisite_that_is_still_needed_is_refused(library):
 def test_adding_a_paper_brings_its_missing_prerequisites(library):
     keys = make_plan(library, Answers(background="product-manager", known=frozenset({"clip"}))).keys
     keys = [k for k in keys if k not in ("stable-diffusion",)]
-    keys = add_paper(library, keys, "stable-diffusion", frozenset())
+    keys, _ = add_paper(library, keys, "stable-diffusion", frozenset())
     assert keys.index("diffusion-models") < keys.index("stable-diffusion")
     assert keys.index("clip") < keys.index("stable-diffusion")

@@ -243,7 +243,7 @@ def test_counts_hours_left_next_step_and_finished_phases(auth_client, enrollment
     next_step = steps[len(first_phase) + 1]
     assert f'class="step status-not_started is-next" id="step-{next_step.slug}"' in html
     assert f'href="#step-{next_step.slug}">Next:' in html
-    hours_left = float(html.split("steps</strong> done · ")[1].split(" hours left")[0])
+    hours_left = float(html.split('<span class="time-left">')[1].split(" hours left")[0])
     assert 0 < hours_left < float(path.hours_thorough)
 
 
@@ -371,12 +371,14 @@ def test_second_user_cannot_read_or_change_the_first_users_notes(enrollment, ste
 
 def test_exports_contain_only_the_learners_own_data(enrollment, steps, other_user, user, password):
     services.step_note_set(enrollment=enrollment, step=steps[0], note="first user's secret")
+    services.step_progress_set(enrollment=enrollment, step=steps[1], status="done")
     intruder = Client()
     intruder.force_login(other_user)
     for name in ("account_export_json", "account_export_markdown"):
         body = intruder.get(reverse(name)).content.decode()
         assert "first user's secret" not in body
         assert user.email not in body
+        assert steps[1].slug not in body  # not even the history of the other learner's statuses
 
 
 # --- Your data -----------------------------------------------------------------------------------
@@ -391,14 +393,16 @@ def test_export_as_json_and_markdown_includes_archived_steps(auth_client, enroll
     response = auth_client.get(reverse("account_export_json"))
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
+    assert (data["format"], data["format_version"]) == ("learning-roadmap-learner", 2)
     assert data["enrollments"][0]["path"] == "software-engineer"
-    [step] = data["steps"]
+    [step] = data["progress"]
     assert (step["step"], step["status"], step["note"], step["archived"]) == (
         steps[0].slug,
         "done",
         "my **note**",
         True,
     )
+    assert [(e["step"], e["status"]) for e in data["events"]] == [(steps[0].slug, "done")]
     assert len(data["checklists"]) == 1
 
     markdown = auth_client.get(reverse("account_export_markdown")).content.decode()
@@ -471,7 +475,10 @@ def test_reordering_renaming_moving_and_archiving_keep_every_learners_record(
         done_now = len([s for s in steps[: i + 2] if s.pk != steps[3].pk])
         assert f"{done_now} of 8 steps" in html
         assert f"note {i}" in html
-        assert f"step-{steps[3].slug}" not in html  # archived: hidden from the path
+        outline = html.split('id="learner-outline"')[1].split('id="removed"')[0]
+        assert f"step-{steps[3].slug}" not in outline  # archived: off the path itself,
+        worked_on = steps[3] in steps[: i + 2]
+        assert ("Retired from this path" in html) == worked_on  # apart, with their record
 
 
 def test_deleting_a_step_with_progress_is_refused_by_the_database(enrollment, steps):

@@ -1,20 +1,10 @@
 """Template filters for progress displays."""
 
-import math
-
 from django import template
 
+from learning.estimates import hours_display
+
 register = template.Library()
-
-
-@register.filter
-def weeks_at(hours_left, hours_per_week) -> str:
-    """“3 weeks” for 14 hours at 5 hours a week."""
-    try:
-        weeks = max(1, math.ceil(float(hours_left) / float(hours_per_week)))
-    except (TypeError, ValueError, ZeroDivisionError):
-        return ""
-    return f"{weeks} week{'s' if weeks != 1 else ''}"
 
 
 @register.filter
@@ -25,3 +15,9 @@ def is_in(value, collection) -> bool:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours as the estimate model shows them everywhere: "6", "2.5"."""
+    return hours_display(value)

@@ -1,0 +1,329 @@
+"""A personal plan never loses or contradicts the learner's work: re-plans merge, edits are local,
+saves are idempotent, sign-up keeps the plan, removed steps keep their record and come back."""
+
+import re
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from learning import builder, services
+from learning.models import Enrollment, Path, Step, StepProgress, StepStatus
+from learning.planner import Answers, PlanDraft, draft_edit, draft_replan, merge_order
+
+from .test_builder import BUILDER, plan, plan_keys, save, save_token
+
+pytestmark = pytest.mark.usefixtures("roadmap")
+
+TRANSFORMERS = "attention-is-all-you-need"
+
+
+def path_keys(path: Path) -> list[str]:
+    """The planner keys of a saved path's current steps, in the order the path shows them."""
+    return builder.saved_order(path)
+
+
+def progress_of(user, path, slug) -> StepProgress:
+    return StepProgress.objects.get(user=user, step__path=path, step__slug=slug)
+
+
+# --- Scenario 1: re-planning keeps the learner's edits and work ---------------------------------
+
+
+def test_replanning_with_unchanged_answers_keeps_an_added_paper_and_a_removal(auth_client, user):
+    plan(auth_client, known=[TRANSFORMERS])
+    assert TRANSFORMERS not in plan_keys(auth_client)
+    auth_client.post(BUILDER, {"action": "add", "paper": TRANSFORMERS})
+    auth_client.post(BUILDER, {"action": "remove", "key": "stable-diffusion"})
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    transformers = Step.objects.get(path=path, slug=TRANSFORMERS)
+    services.step_progress_set(enrollment=enrollment, step=transformers, status="in_progress")
+    before = path_keys(path)
+
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    plan(auth_client, known=[TRANSFORMERS])  # "Plan my path" with the same answers
+    assert plan_keys(auth_client) == before
+    page = auth_client.get(BUILDER).content.decode()
+    assert "Nothing changes: your path already matches this plan." in page
+    assert save(auth_client).status_code == 302
+
+    path.refresh_from_db()
+    assert path_keys(path) == before
+    assert "stable-diffusion" not in path_keys(path)
+    assert progress_of(user, path, TRANSFORMERS).status == StepStatus.IN_PROGRESS
+    assert not Step.objects.get(pk=transformers.pk).archived
+    html = auth_client.get(path.get_absolute_url()).content.decode()
+    assert 'id="step-attention-is-all-you-need"' in html
+    assert "Removed from your plan" not in html
+
+
+def test_changing_answers_merges_and_keeps_worked_on_steps_and_the_learners_order(
+    auth_client, user
+):
+    plan(auth_client, interests=["vision", "efficiency"])
+    auth_client.post(BUILDER, {"action": "down", "key": "rag"})  # the learner's own order
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    clip = Step.objects.get(path=path, slug="clip")
+    services.step_note_set(enrollment=enrollment, step=clip, note="contrastive!")
+    before = path_keys(path)
+
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    plan(auth_client, interests=["language"])  # drop Vision and Efficiency, add Language
+    after = plan_keys(auth_client)
+    assert "clip" in after  # the learner wrote a note on it: it stays
+    assert "vision-transformer" in after  # CLIP needs it
+    assert "bert" in after  # the new interest
+    kept = [k for k in after if k in before]
+    assert kept == [k for k in before if k in kept]  # the learner's order is untouched
+    page = auth_client.get(BUILDER).content.decode()
+    assert "<strong>Added:</strong> BERT" in page
+    assert "<strong>Removed:</strong> Stable Diffusion" in page
+    save(auth_client)
+    assert progress_of(user, path, "clip").note == "contrastive!"
+    assert not Step.objects.get(pk=clip.pk).archived
+
+
+def test_removing_a_worked_on_step_needs_confirmation_and_keeps_its_record_to_restore(
+    auth_client, user
+):
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    rag = Step.objects.get(path=path, slug="rag")
+    services.step_progress_set(enrollment=enrollment, step=rag, status="done")
+    services.step_note_set(enrollment=enrollment, step=rag, note="retrieval first")
+
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    auth_client.post(BUILDER, {"action": "remove", "key": "rag"})
+    page = auth_client.get(BUILDER).content.decode()
+    assert "<strong>Removed:</strong> RAG" in page
+    assert "you marked it Done and wrote a note" in page
+    refused = save(auth_client)
+    assert refused.status_code == 400
+    assert "tick the box to confirm" in refused.content.decode()
+    assert "rag" in path_keys(path)
+
+    assert save(auth_client, confirm="yes").status_code == 302
+    assert "rag" not in path_keys(path)
+    html = auth_client.get(path.get_absolute_url()).content.decode()
+    assert "Removed from your plan" in html
+    assert "retrieval first" in html
+    export = auth_client.get(reverse("account_export_json")).json()
+    assert any(p["step"] == "rag" and p["note"] == "retrieval first" for p in export["progress"])
+
+    restore = reverse("learning:personal_step_restore", args=[path.slug, rag.pk])
+    assert auth_client.post(restore).status_code == 302
+    assert auth_client.post(restore).status_code == 302  # twice: still one step, no error
+    keys = path_keys(path)
+    assert keys.count("rag") == 1
+    assert keys.index("rag") == keys.index(TRANSFORMERS) + 1  # earliest place it may go
+    record = progress_of(user, path, "rag")
+    assert (record.status, record.note) == (StepStatus.DONE, "retrieval first")
+    assert "Removed from your plan" not in auth_client.get(path.get_absolute_url()).content.decode()
+
+    auth_client.get(BUILDER + f"?path={path.slug}")  # a later re-plan keeps it
+    plan(auth_client)
+    assert "rag" in plan_keys(auth_client)
+
+
+def test_only_the_owner_can_put_a_step_back(auth_client, user, other_user):
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    step = Step.objects.get(path=path, slug="rag")
+    Step.objects.filter(pk=step.pk).update(archived=True)
+    intruder = Client()
+    intruder.force_login(other_user)
+    restore = reverse("learning:personal_step_restore", args=[path.slug, step.pk])
+    assert intruder.post(restore).status_code == 404
+    assert Step.objects.get(pk=step.pk).archived
+
+
+# --- Scenario 2: edits are local -------------------------------------------------------------
+
+
+def test_adding_a_paper_moves_nothing_else(auth_client, user):
+    plan(auth_client, known=[TRANSFORMERS])
+    keys = plan_keys(auth_client)
+    while keys.index("rag") < keys.index("lora"):  # move RAG below LoRA
+        auth_client.post(BUILDER, {"action": "down", "key": "rag"})
+        keys = plan_keys(auth_client)
+    auth_client.post(BUILDER, {"action": "add", "paper": TRANSFORMERS})
+    after = plan_keys(auth_client)
+    assert after[0] == TRANSFORMERS  # it needs nothing: the earliest place is the first
+    assert after[1:] == keys  # and nothing else moved
+    save(auth_client)
+    assert path_keys(Path.objects.get(owner=user)) == after
+
+
+def test_merge_and_edits_keep_order_valid_and_are_idempotent(roadmap):
+    library = builder.load_library()
+    answers = Answers(background="engineer", interests=("vision",), hours_per_week=4)
+    draft = builder.draft_new(library, answers)
+    draft = draft_edit(library, draft, "remove", "stable-diffusion")
+    draft = draft_edit(library, draft, "down", "rag")
+    same = draft_replan(library, draft, answers)
+    assert same.order == draft.order  # re-planning with the same answers is a fixed point
+    merged = merge_order(
+        library, answers, previous=draft.order, removed=draft.removed, reordered=True
+    )
+    assert merged == draft.order
+
+
+# --- Scenario 4: a plan is saved once ----------------------------------------------------------
+
+
+def _parallel_saves(session_cookie: str, token: str, count: int) -> list:
+    barrier = threading.Barrier(count)
+    results: list = []
+
+    def press():
+        client = Client()
+        client.cookies["sessionid"] = session_cookie
+        try:
+            barrier.wait()
+            results.append(client.post(BUILDER, {"action": "save", "plan": token}).status_code)
+        except BaseException as error:
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_saves_of_one_plan_make_one_path(roadmap, make_user):
+    for attempt, parallel in enumerate([2, 2, 2, 2, 2, 10]):
+        learner = make_user(f"double{attempt}@example.com")
+        client = Client()
+        client.force_login(learner)
+        plan(client)
+        results = _parallel_saves(client.cookies["sessionid"].value, save_token(client), parallel)
+        assert results == [302] * parallel
+        assert Path.objects.filter(owner=learner).count() == 1
+        assert Enrollment.objects.filter(user=learner).count() == 1
+
+
+def test_saving_again_after_a_save_goes_to_the_saved_path(auth_client, user):
+    plan(auth_client, interests=["efficiency"])
+    token = save_token(auth_client)
+    first = auth_client.post(BUILDER, {"action": "save", "plan": token})
+    path = Path.objects.get(owner=user)
+    again = auth_client.post(BUILDER, {"action": "save", "plan": token})  # back, then Save
+    assert again["Location"] == first["Location"] == path.get_absolute_url()
+    assert Path.objects.filter(owner=user).count() == 1
+    assert not Path.objects.filter(owner=user, title__contains="Complete Beginner").exists()
+
+
+def test_a_save_without_or_with_an_unknown_token_saves_nothing(auth_client, user):
+    plan(auth_client)
+    response = auth_client.post(BUILDER, {"action": "save"})
+    assert response.status_code == 400
+    assert "out of date" in response.content.decode()
+    response = auth_client.post(BUILDER, {"action": "save", "plan": "f" * 32})
+    assert response.status_code == 400
+    assert not Path.objects.filter(owner=user).exists()
+
+
+def test_starting_a_path_twice_in_parallel_makes_one_enrollment(auth_client, user):
+    url = reverse("learning:path_start", args=["software-engineer"])
+    for _ in range(2):
+        auth_client.post(url, {"depth": "quick"})
+    assert Enrollment.objects.filter(user=user).count() == 1
+
+
+def test_turning_sharing_on_twice_keeps_the_first_link(auth_client, user):
+    auth_client.post(reverse("learning:path_start", args=["software-engineer"]), {"depth": "quick"})
+    enrollment = Enrollment.objects.get(user=user)
+    url = reverse("learning:enrollment_share", args=[enrollment.pk])
+    auth_client.post(url, {"shared": "on"})
+    first = Enrollment.objects.get(pk=enrollment.pk).share_token
+    auth_client.post(url, {"shared": "on"})
+    assert Enrollment.objects.get(pk=enrollment.pk).share_token == first
+
+
+# --- Scenario 5: sign-up keeps the plan --------------------------------------------------------
+
+
+def test_a_plan_built_before_sign_up_is_saved_and_started_right_after(client, password):
+    plan(client, interests=["language"])
+    client.post(BUILDER, {"action": "remove", "key": "rag"})
+    keys = plan_keys(client)
+    token = save_token(client)
+    response = client.post(BUILDER, {"action": "save", "plan": token})
+    assert response["Location"].startswith(reverse("account_signup"))
+    signed_up = client.post(
+        response["Location"],
+        {"email": "newcomer@example.com", "password1": password, "password2": password},
+        follow=True,
+    )
+    path = Path.objects.get(owner__email="newcomer@example.com")
+    assert signed_up.redirect_chain[-1][0] == path.get_absolute_url()
+    assert path_keys(path) == keys
+    assert Enrollment.objects.filter(user=path.owner, path=path).exists()
+    assert "Your personal path is saved and started." in signed_up.content.decode()
+    # The old Save (back button, resubmit) finds the saved path.
+    again = client.post(BUILDER, {"action": "save", "plan": token})
+    assert again["Location"] == path.get_absolute_url()
+    assert Path.objects.filter(owner=path.owner).count() == 1
+
+
+def test_a_plan_built_before_log_in_is_saved_for_an_existing_account(client, user, password):
+    plan(client)
+    response = save(client)
+    login = response["Location"].replace(reverse("account_signup"), reverse("account_login"))
+    done = client.post(login, {"login": user.email, "password": password}, follow=True)
+    path = Path.objects.get(owner=user)
+    assert done.redirect_chain[-1][0] == path.get_absolute_url()
+
+
+def test_the_draft_round_trips_through_json():
+    draft = PlanDraft(
+        answers=Answers(background="engineer", interests=("vision",), known=frozenset({"clip"})),
+        order=["a", "b"],
+        added=["b"],
+        removed=["c"],
+        path="my-123",
+        token="t",
+        reordered=True,
+    )
+    assert PlanDraft.from_json(draft.to_json()) == draft
+
+
+def test_the_builder_says_which_steps_the_learner_has_worked_on(auth_client, user):
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    services.step_progress_set(
+        enrollment=enrollment, step=Step.objects.get(path=path, slug="lora"), status="done"
+    )
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    html = auth_client.get(BUILDER).content.decode()
+    item = re.search(r'<li class="plan-step" id="plan-lora">(.*?)</li>', html, re.S).group(1)
+    assert "Finished" in item
+
+
+def test_a_draft_kept_by_the_earlier_builder_still_shows_and_saves(auth_client, user):
+    session = auth_client.session
+    session["builder_draft"] = {
+        "answers": {"background": "engineer", "interests": ["vision"], "hours_per_week": 5},
+        "order": None,
+        "path": None,
+    }
+    session.save()
+    assert "clip" in plan_keys(auth_client)
+    assert save(auth_client).status_code == 302
+    assert Path.objects.get(owner=user).steps.filter(slug="clip").exists()
