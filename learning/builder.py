@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -26,6 +27,7 @@ from .models import (
     Enrollment,
     Path,
     PathSection,
+    PlanSave,
     ProgressEvent,
     PublicationStatus,
     Step,
@@ -187,8 +189,13 @@ class PlanChanges:
 
 
 def _key_of(step: Step) -> str:
+    """A step's key in the learner's plan: the current slug of its paper (a curator may rename
+    it), else the key stored for a step without one (the project, or a restored step whose
+    paper this roadmap lacks)."""
     links = list(step.step_papers.all())
-    return links[0].paper.slug if links else PROJECT_KEY
+    if links:
+        return links[0].paper.slug
+    return step.plan_key or PROJECT_KEY
 
 
 def _steps_by_key(path: Path) -> dict[str, Step]:
@@ -236,6 +243,12 @@ class SavedPlan:
         step = self.steps.get(key)
         return self.progress.get(step.pk) if step else None
 
+    def records(self) -> dict[str, StepChange]:
+        """Each saved step's key with the learner's status and note on it."""
+        return {
+            key: StepChange.of(key, step.title, self._row(key)) for key, step in self.steps.items()
+        }
+
     @property
     def order(self) -> list[str]:
         return [key for key, step in self.steps.items() if not step.archived]
@@ -261,8 +274,9 @@ class SavedPlan:
             if key == PROJECT_KEY or key in library.papers:
                 continue
             extra_names[key] = step.title
-            paper = step.step_papers.all()[0].paper
-            hours[key] = {d: paper.hours_for(d) for d in DEPTHS}
+            links = list(step.step_papers.all())
+            if links:  # else it weighs as an average step, as on the path page
+                hours[key] = {d: links[0].paper.hours_for(d) for d in DEPTHS}
         if not extra_names:
             return library
         return dataclasses.replace(library, extra_names=extra_names, hours=hours)
@@ -309,6 +323,7 @@ def draft_for_path(*, user, path: Path) -> PlanDraft:
         reordered=bool(edits.get("reordered", False)),
         path=path.slug,
         token=new_token(),
+        revision=path.plan_revision,
     )
 
 
@@ -357,26 +372,50 @@ def _path_values(*, answers: Answers, library: Library) -> dict:
     }
 
 
-@transaction.atomic
+def saved_path_for(*, user, token: str) -> Path | None:
+    """The personal path a draft with this token was saved into, if it was."""
+    if not token:
+        return None
+    record = PlanSave.objects.filter(owner=user, token=token).select_related("path").first()
+    return record.path if record else None
+
+
 def personal_path_save(
-    *, user, draft: PlanDraft, library: Library, confirm_removals: bool = False
+    *, user, draft: PlanDraft, library: Library, confirm_removals: Iterable[str] = ()
 ) -> tuple[Path, bool]:
     """Save a draft as the learner's personal path (new, or the one it re-plans) and enrol them.
 
     Returns the path and whether this call saved it: the same draft saved twice (a double
-    click, a retried POST, a stale tab) finds the path of the first save and changes nothing.
-    Steps are keyed by paper, so every step that stays keeps its status and note; a step that
-    leaves the plan is archived with its record if the learner worked on it, which needs
-    `confirm_removals` when it has a status or note.
+    click, a retried POST, a page left open) finds the path of the first save and changes
+    nothing. A re-plan drafted from an older revision of the path than the one saved now (in
+    another tab, say) is refused rather than saved over it. Steps are keyed by paper, so every
+    step that stays keeps its status and note; a step that leaves the plan is archived with its
+    record if the learner worked on it, and one with a status or note must be among
+    `confirm_removals` (the keys the learner confirmed).
     """
-    _lock_learner(user)
-    if draft.token:
-        already = Path.objects.filter(owner=user, plan_token=draft.token).first()
+    with transaction.atomic():
+        _lock_learner(user)
+        already = saved_path_for(user=user, token=draft.token)
         if already is not None:
             return already, False
+        path = _save(user=user, draft=draft, library=library, confirmed=set(confirm_removals))
+        PlanSave.objects.create(owner=user, token=draft.token or new_token(), path=path)
+        return path, True
+
+
+class StaleDraft(PlanError):
+    """The draft was made from an older revision of the path than the one saved now."""
+
+
+def _save(*, user, draft: PlanDraft, library: Library, confirmed: set[str]) -> Path:
     path = None
     if draft.path:
         path = Path.objects.select_for_update().get(owner=user, slug=draft.path)
+        if path.plan_revision != draft.revision:
+            raise StaleDraft(
+                "Your path changed after this plan was drafted (in another tab, or by a save): "
+                "here it is as it is now. Make your changes again and save."
+            )
     saved = SavedPlan.load(user=user, path=path)
     library = saved.library(library)
     existing = dict(saved.steps)
@@ -384,8 +423,9 @@ def personal_path_save(
     if not keys:
         raise PlanError("Your plan is empty: add a paper first.")
     changes = saved.changes(keys, library)
-    if changes.removed_with_progress and not confirm_removals:
-        names = ", ".join(c.title for c in changes.removed_with_progress)
+    unconfirmed = [c for c in changes.removed_with_progress if c.key not in confirmed]
+    if unconfirmed:
+        names = ", ".join(c.title for c in unconfirmed)
         raise RemovalNeedsConfirmation(
             f"Saving moves steps you have worked on ({names}) to “Removed from your plan”: "
             "tick the box to confirm, or add them back."
@@ -399,7 +439,6 @@ def personal_path_save(
             "removed": list(draft.removed),
             "reordered": draft.reordered,
         },
-        "plan_token": draft.token or None,
     }
     created = path is None
     if created:
@@ -434,7 +473,7 @@ def personal_path_save(
             taken_slugs.add(slug)
             if holding is None:
                 holding = path.phases.create(slug="week-1", label="Week 1", title="", position=0)
-            step = Step(path=path, slug=slug, phase=holding, position=position)
+            step = Step(path=path, slug=slug, phase=holding, position=position, plan_key=key[:90])
             created_steps.append(step)
             if key in papers:
                 links.append(StepPaper(step=step, paper=papers[key], position=0))
@@ -459,6 +498,9 @@ def personal_path_save(
     leaving = [step for key, step in existing.items() if key not in keys and not step.archived]
     recorded = set()
     if leaving:
+        # Lock them first: a status set on one of them meanwhile (another tab) is then seen
+        # here, and the step is archived with it instead of deleted.
+        list(Step.objects.select_for_update().filter(pk__in=[s.pk for s in leaving]).values("pk"))
         recorded = set(
             StepProgress.objects.filter(step__in=leaving).values_list("step_id", flat=True)
         ) | set(ProgressEvent.objects.filter(step__in=leaving).values_list("step_id", flat=True))
@@ -474,7 +516,11 @@ def personal_path_save(
     enrollment = Enrollment.objects.filter(user=user, path=path).first()
     if enrollment is None:
         services.enrollment_create(
-            user=user, path=path, depth=answers.depth, hours_per_week=answers.hours_per_week
+            user=user,
+            path=path,
+            depth=answers.depth,
+            hours_per_week=answers.hours_per_week,
+            lay_out=False,  # laid out just below, in the plan's new order
         )
     else:
         enrollment.depth, enrollment.hours_per_week = answers.depth, answers.hours_per_week
@@ -484,7 +530,7 @@ def personal_path_save(
         path=path, depth=answers.depth, hours_per_week=answers.hours_per_week, order=ordered_ids
     )
     services.completion_refresh(paths=[path.pk])
-    return path, True
+    return path
 
 
 @transaction.atomic
@@ -506,8 +552,7 @@ def personal_path_step_restore(*, user, step: Step) -> bool:
         "added": [*[k for k in edits.get("added", []) if k != key], key],
         "removed": [k for k in edits.get("removed", []) if k != key],
     }
-    path.plan_token = None
-    path.save(update_fields=["builder_edits", "plan_token"])
+    path.save(update_fields=["builder_edits"])
     step.archived = False
     step.save(update_fields=["archived"])
     steps = _steps_by_key(path)

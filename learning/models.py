@@ -146,14 +146,11 @@ class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
         editable=False,
         help_text="A personal path's edits that outlive a re-plan: papers added and removed.",
     )
-    plan_token = models.CharField(
-        max_length=64,
-        null=True,
-        blank=True,
-        unique=True,
+    plan_revision = models.PositiveIntegerField(
+        default=0,
         editable=False,
-        help_text="The builder draft last saved into this personal path: a repeated Save of the "
-        "same draft finds this path instead of making another.",
+        help_text="Bumped by every change to a personal path's plan: a re-plan drafted from an "
+        "older revision is out of date and is not saved over a newer one.",
     )
     imported_from = models.SlugField(
         max_length=80,
@@ -161,7 +158,7 @@ class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
         editable=False,
         help_text="For a personal path restored from a learner's record: its slug in the file.",
     )
-    history = HistoricalRecords(excluded_fields=["builder_edits", "plan_token", "imported_from"])
+    history = HistoricalRecords(excluded_fields=["builder_edits", "plan_revision", "imported_from"])
 
     objects = PathQuerySet.as_manager()
 
@@ -191,6 +188,27 @@ class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
     @property
     def is_personal(self) -> bool:
         return self.owner_id is not None
+
+
+class PlanSave(models.Model):
+    """A builder draft saved into a personal path: the same draft saved again (a double click,
+    a retried POST, a page left open) finds its path here instead of making another."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_saves"
+    )
+    token = models.CharField(max_length=64)
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="plan_saves")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "token"], name="plan_saved_once_per_token"),
+        ]
+
+    def __str__(self) -> str:
+        return f"A saved plan of {self.path}"
 
 
 class Phase(PrivateHistoryMixin, models.Model):
@@ -241,6 +259,13 @@ class Step(PrivateHistoryMixin, RenderedMarkdownModel):
     reason = models.CharField(
         max_length=300, blank=True, help_text="Why a personal path includes this step."
     )
+    plan_key = models.CharField(
+        max_length=90,
+        blank=True,
+        editable=False,
+        help_text="A personal path's step without a paper: its key in the learner's plan "
+        '("project", or "step:<slug>" for one restored from a record without its paper).',
+    )
     archived = models.BooleanField(
         default=False,
         help_text="Hidden from the path; learners keep their status and note, and their export "
@@ -250,7 +275,7 @@ class Step(PrivateHistoryMixin, RenderedMarkdownModel):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = StepQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "plan_key"])
     search_fields = (("title", "A"), ("key_takeaway", "B"), ("body", "B"))
 
     markdown_fields = {"body": "body_html"}

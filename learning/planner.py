@@ -390,6 +390,7 @@ class PlanDraft:
     path: str | None = None
     token: str = ""
     reordered: bool = False  # the learner moved steps: their order is the frame of a re-plan
+    revision: int = 0  # of the saved path when this re-plan was drafted from it
 
     def to_json(self) -> dict:
         return {
@@ -400,6 +401,7 @@ class PlanDraft:
             "path": self.path,
             "token": self.token,
             "reordered": self.reordered,
+            "revision": self.revision,
         }
 
     @classmethod
@@ -412,6 +414,7 @@ class PlanDraft:
             path=data.get("path"),
             token=str(data.get("token") or ""),
             reordered=bool(data.get("reordered", False)),
+            revision=int(data.get("revision") or 0),
         )
 
     def with_order(self, order: list[str], *, added=(), removed=()) -> PlanDraft:

@@ -69,6 +69,12 @@ def personal_path_regroup(
     """Lay a personal path's current steps out in weeks (its phases) at this depth and pace,
     and store its hours at every depth. `order` lists step ids in the learner's order (else the
     present order is kept). Archived steps keep a phase that still exists."""
+    # One layout at a time per path (a pace change racing a save), and a new revision of the
+    # plan: a re-plan drafted before this is out of date.
+    revision = (
+        Path.objects.select_for_update().values_list("plan_revision", flat=True).get(pk=path.pk)
+    )
+    path.plan_revision = revision + 1
     steps = _current_steps(path)
     current = [s for s in steps if not s.archived]
     if order is not None:
@@ -118,7 +124,15 @@ def personal_path_regroup(
         totals[key] = sum(path_step_hours(current, path=path, depth=key), Decimal(0))
     path.hours_quick, path.hours_thorough, path.hours_deep = (totals[d] for d in DEPTHS)
     path.time_estimate = f"{hours_display(totals[depth])} h at {DepthKey(depth).label}"
-    path.save(update_fields=["hours_quick", "hours_thorough", "hours_deep", "time_estimate"])
+    path.save(
+        update_fields=[
+            "hours_quick",
+            "hours_thorough",
+            "hours_deep",
+            "time_estimate",
+            "plan_revision",
+        ]
+    )
     return plan
 
 

@@ -28,15 +28,30 @@ from .plans import personal_path_regroup
 
 @transaction.atomic
 def enrollment_create(
-    *, user, path: Path, depth: str, hours_per_week: int | None = None
+    *, user, path: Path, depth: str, hours_per_week: int | None = None, lay_out: bool = True
 ) -> tuple[Enrollment, bool]:
-    """Start a path; starting one already started only updates the chosen depth and pace."""
+    """Start a path; starting one already started only updates the chosen depth and pace. A
+    personal path's weeks are laid out at them (unless the caller does it, `lay_out=False`)."""
     enrollment, created = Enrollment.objects.get_or_create(
         user=user, path=path, defaults={"depth": depth, "hours_per_week": hours_per_week}
     )
     if not created:
         enrollment_update(enrollment=enrollment, depth=depth, hours_per_week=hours_per_week)
+    elif lay_out and path.is_personal:
+        _lay_out_personal_path(enrollment)
     return enrollment, created
+
+
+def _lay_out_personal_path(enrollment: Enrollment) -> None:
+    """Weeks of a personal path at the learner's depth and pace (the plan's own pace when they
+    have not set one), remembered by the plan so that a re-plan starts from them."""
+    path = enrollment.path
+    answers = dict(path.builder_answers or {})
+    pace = enrollment.hours_per_week or answers.get("hours_per_week") or 5
+    answers.update(depth=enrollment.depth, hours_per_week=pace)
+    path.builder_answers = answers
+    path.save(update_fields=["builder_answers"])
+    personal_path_regroup(path=path, depth=enrollment.depth, hours_per_week=pace)
 
 
 @transaction.atomic
@@ -49,14 +64,8 @@ def enrollment_update(*, enrollment: Enrollment, depth: str, hours_per_week: int
     enrollment.hours_per_week = hours_per_week
     enrollment.updated_at = timezone.now()
     enrollment.save(update_fields=["depth", "hours_per_week", "updated_at"])
-    path = enrollment.path
-    if path.is_personal and path.owner_id == enrollment.user_id:
-        answers = dict(path.builder_answers or {})
-        pace = hours_per_week or answers.get("hours_per_week") or 5
-        answers.update(depth=depth, hours_per_week=pace)
-        path.builder_answers = answers
-        path.save(update_fields=["builder_answers"])
-        personal_path_regroup(path=path, depth=depth, hours_per_week=pace)
+    if enrollment.path.is_personal:
+        _lay_out_personal_path(enrollment)
 
 
 @transaction.atomic
@@ -68,11 +77,12 @@ def enrollment_set_paused(*, enrollment: Enrollment, paused: bool) -> None:
 
 @transaction.atomic
 def enrollment_restart(*, enrollment: Enrollment) -> int:
-    """Start a path again: every status back to Not started, each change kept in the history;
-    notes stay. Returns how many steps changed."""
+    """Start a path again: every status of its current steps back to Not started, each change
+    kept in the history; notes, steps no longer on the path and the start date stay. Returns
+    how many steps changed."""
     rows = list(
         StepProgress.objects.select_for_update()
-        .filter(user=enrollment.user, step__path=enrollment.path)
+        .filter(user=enrollment.user, step__path=enrollment.path, step__archived=False)
         .exclude(status=StepStatus.NOT_STARTED)
     )
     now = timezone.now()
@@ -89,8 +99,8 @@ def enrollment_restart(*, enrollment: Enrollment) -> int:
     )
     enrollment.completed_at = None
     enrollment.status = EnrollmentStatus.ACTIVE
-    enrollment.started_at = enrollment.updated_at = now
-    enrollment.save(update_fields=["completed_at", "status", "started_at", "updated_at"])
+    enrollment.updated_at = now
+    enrollment.save(update_fields=["completed_at", "status", "updated_at"])
     return len(rows)
 
 

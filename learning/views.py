@@ -181,35 +181,38 @@ def enrollment_pause(request, pk):
     return redirect(enrollment.path.get_absolute_url())
 
 
+def _after_confirmation(request, pk, template: str, act) -> HttpResponse:
+    """A change the learner confirms on a page of its own: GET asks, POST with the box ticked
+    does it (`act` returns the message), POST without it asks again with an error."""
+    enrollment = _own_enrollment(request, pk)
+    if request.method != "POST":
+        return render(request, template, {"enrollment": enrollment})
+    if request.POST.get("confirm") != "yes":
+        return render(request, template, {"enrollment": enrollment, "error": True}, status=400)
+    messages.success(request, act(enrollment))
+    return redirect(enrollment.path.get_absolute_url())
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_reset(request, pk):
-    enrollment = _own_enrollment(request, pk)
-    if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
-            context = {"enrollment": enrollment, "error": True}
-            return render(request, "learning/confirm_reset.html", context, status=400)
+    def reset(enrollment) -> str:
         removed = services.enrollment_reset(enrollment=enrollment)
-        messages.success(request, f"{enrollment.path.title} is reset ({removed} steps cleared).")
-        return redirect(enrollment.path.get_absolute_url())
-    return render(request, "learning/confirm_reset.html", {"enrollment": enrollment})
+        return f"{enrollment.path.title} is reset ({removed} steps cleared)."
+
+    return _after_confirmation(request, pk, "learning/confirm_reset.html", reset)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_restart(request, pk):
     """Start again: every status back to Not started, notes kept (after a confirmation)."""
-    enrollment = _own_enrollment(request, pk)
-    if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
-            context = {"enrollment": enrollment, "error": True}
-            return render(request, "learning/confirm_restart.html", context, status=400)
+
+    def restart(enrollment) -> str:
         services.enrollment_restart(enrollment=enrollment)
-        messages.success(
-            request, f"You started {enrollment.path.title} again. Your notes are all still there."
-        )
-        return redirect(enrollment.path.get_absolute_url())
-    return render(request, "learning/confirm_restart.html", {"enrollment": enrollment})
+        return f"You started {enrollment.path.title} again. Your notes are all still there."
+
+    return _after_confirmation(request, pk, "learning/confirm_restart.html", restart)
 
 
 @login_required
@@ -384,7 +387,7 @@ def _builder_page(request, library, draft: PlanDraft, *, form=None, error="", st
             "form": form or BuilderForm(initial=answers_to_json(draft.answers), library=library),
             "plan": plan,
             "draft": draft,
-            "signed_draft": _signed_draft(dataclasses.replace(draft, order=plan.keys)),
+            "signed_draft": _signed_draft(request, dataclasses.replace(draft, order=plan.keys)),
             "names": {key: library.name(key) for key in plan.keys},
             "library_keys": set(library.papers),
             "answers": draft.answers,
@@ -395,7 +398,7 @@ def _builder_page(request, library, draft: PlanDraft, *, form=None, error="", st
             "error": error,
             "replanning": saved.path,
             "changes": saved.changes(plan.keys, library),
-            "kept": saved.kept,
+            "records": saved.records(),
             "finished": saved.finished,
             "plan_actions": [("up", "Move up"), ("down", "Move down"), ("remove", "Remove")],
         },
@@ -453,16 +456,36 @@ def builder_view(request):
     return redirect(reverse("learning:builder") + "#plan")
 
 
-def _signed_draft(draft: PlanDraft) -> str:
-    return signing.dumps(draft.to_json(), salt=DRAFT_SALT, compress=True)
+def _draft_salt(request) -> str:
+    """Drafts are signed for the account (or the anonymous visitor) that was shown them."""
+    return f"{DRAFT_SALT}:{request.user.pk or 'visitor'}"
+
+
+def _signed_draft(request, draft: PlanDraft) -> str:
+    return signing.dumps(draft.to_json(), salt=_draft_salt(request), compress=True)
+
+
+def _shown_draft(request) -> PlanDraft:
+    """The draft the Save form carries: signed for this account, or shown before logging in
+    (never one signed for another account)."""
+    signed = request.POST.get("plan", "")
+    salts = [_draft_salt(request)]
+    if request.user.is_authenticated:
+        salts.append(f"{DRAFT_SALT}:visitor")
+    for salt in salts:
+        try:
+            return PlanDraft.from_json(signing.loads(signed, salt=salt))
+        except signing.BadSignature:
+            continue
+    raise signing.BadSignature("No valid plan.")
 
 
 def _builder_save(request, library, draft: PlanDraft | None):
     """Save the plan the page showed, once. The form carries that plan (signed) with its
-    token, so two tabs each save what they show, and a double click, a retried POST or a stale
-    tab finds the path already saved from that draft instead of making another."""
+    token, so two tabs each save what they show, and a double click, a retried POST or a page
+    left open finds the path already saved from that draft instead of making another."""
     try:
-        shown = PlanDraft.from_json(signing.loads(request.POST.get("plan", ""), salt=DRAFT_SALT))
+        shown = _shown_draft(request)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _builder_page(
             request,
@@ -471,14 +494,7 @@ def _builder_save(request, library, draft: PlanDraft | None):
             error="This page was out of date: check your plan below and save again.",
             status=400,
         )
-    if request.user.is_authenticated:
-        already = Path.objects.filter(owner=request.user, plan_token=shown.token).first()
-        if already is not None:
-            if draft is not None and draft.token == shown.token:
-                request.session.pop(BUILDER_DRAFT, None)
-            messages.info(request, "Your plan is saved; here it is.")
-            return redirect(already.get_absolute_url())
-    else:
+    if not request.user.is_authenticated:
         _store_draft(request, shown)
         request.session[PENDING_SAVE] = shown.token
         messages.info(
@@ -486,17 +502,23 @@ def _builder_save(request, library, draft: PlanDraft | None):
         )
         query = urlencode({"next": reverse("learning:builder_resume")})
         return redirect(f"{reverse('account_signup')}?{query}")
-    return _save_draft(request, library, shown, confirm=request.POST.get("confirm") == "yes")
+    confirmed = request.POST.getlist("confirm_key") if request.POST.get("confirm") == "yes" else []
+    return _save_draft(request, library, shown, confirmed=confirmed)
 
 
-def _save_draft(request, library, draft: PlanDraft, *, confirm: bool):
+def _save_draft(request, library, draft: PlanDraft, *, confirmed=()):
     try:
         path, saved_now = builder.personal_path_save(
-            user=request.user, draft=draft, library=library, confirm_removals=confirm
+            user=request.user, draft=draft, library=library, confirm_removals=confirmed
         )
     except Path.DoesNotExist:
         request.session.pop(BUILDER_DRAFT, None)
         raise Http404("No such personal path.") from None
+    except builder.StaleDraft as refusal:
+        path = get_object_or_404(Path, slug=draft.path, owner=request.user)
+        _store_draft(request, builder.draft_for_path(user=request.user, path=path))
+        messages.warning(request, str(refusal))
+        return redirect(reverse("learning:builder") + "#plan")
     except PlanError as refusal:
         return _builder_page(request, library, draft, error=str(refusal), status=400)
     stored = _stored_draft(request, library)
@@ -519,12 +541,12 @@ def builder_resume(request):
     library = builder.load_library()
     draft = _stored_draft(request, library)
     pending = request.session.get(PENDING_SAVE)
-    if draft is None or not pending or draft.token != pending:
-        already = pending and Path.objects.filter(owner=request.user, plan_token=pending).first()
+    if draft is None or not pending or draft.token != pending or draft.path:
+        already = pending and builder.saved_path_for(user=request.user, token=pending)
         if already:
             return redirect(already.get_absolute_url())
         return redirect("learning:builder")
-    return _save_draft(request, library, draft, confirm=False)
+    return _save_draft(request, library, draft)
 
 
 @login_required

@@ -33,15 +33,23 @@ def plan_keys(client) -> list[str]:
     return re.findall(r'<li class="plan-step" id="plan-([a-z0-9-]+)">', html)
 
 
-def save_token(client) -> str:
-    """The Save form's hidden field: the plan on the page, signed, with its draft's token."""
+def save_form(client) -> dict:
+    """The Save form's hidden fields: the plan on the page (signed, with its draft's token) and
+    the steps with progress whose removal the confirmation box would confirm."""
     html = client.get(BUILDER).content.decode()
-    return re.search(r'name="plan" value="([^"]+)"', html).group(1)
+    return {
+        "plan": re.search(r'name="plan" value="([^"]+)"', html).group(1),
+        "confirm_key": re.findall(r'name="confirm_key" value="([^"]+)"', html),
+    }
+
+
+def save_token(client) -> str:
+    return save_form(client)["plan"]
 
 
 def save(client, **extra):
-    """Press Save on the builder page as it is now."""
-    return client.post(BUILDER, {"action": "save", "plan": save_token(client), **extra})
+    """Press Save on the builder page as it is now (tick the box with confirm="yes")."""
+    return client.post(BUILDER, {"action": "save", **save_form(client), **extra})
 
 
 def test_builder_works_for_anyone_with_defaults(client):

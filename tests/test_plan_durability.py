@@ -13,7 +13,7 @@ from learning import builder, services
 from learning.models import Enrollment, Path, Step, StepProgress, StepStatus
 from learning.planner import Answers, PlanDraft, draft_edit, draft_replan, merge_order
 
-from .test_builder import BUILDER, plan, plan_keys, save, save_token
+from .test_builder import BUILDER, plan, plan_keys, save, save_form, save_token
 
 pytestmark = pytest.mark.usefixtures("roadmap")
 
@@ -180,7 +180,8 @@ def test_merge_and_edits_keep_order_valid_and_are_idempotent(roadmap):
 # --- Scenario 4: a plan is saved once ----------------------------------------------------------
 
 
-def _parallel_saves(session_cookie: str, token: str, count: int) -> list:
+def _parallel_posts(session_cookie: str, url: str, data: dict, count: int) -> list:
+    """POST the same form from `count` threads at once, in one browser session."""
     barrier = threading.Barrier(count)
     results: list = []
 
@@ -189,7 +190,7 @@ def _parallel_saves(session_cookie: str, token: str, count: int) -> list:
         client.cookies["sessionid"] = session_cookie
         try:
             barrier.wait()
-            results.append(client.post(BUILDER, {"action": "save", "plan": token}).status_code)
+            results.append(client.post(url, data).status_code)
         except BaseException as error:
             results.append(error)
         finally:
@@ -210,7 +211,8 @@ def test_parallel_saves_of_one_plan_make_one_path(roadmap, make_user):
         client = Client()
         client.force_login(learner)
         plan(client)
-        results = _parallel_saves(client.cookies["sessionid"].value, save_token(client), parallel)
+        form = {"action": "save", "plan": save_token(client)}
+        results = _parallel_posts(client.cookies["sessionid"].value, BUILDER, form, parallel)
         assert results == [302] * parallel
         assert Path.objects.filter(owner=learner).count() == 1
         assert Enrollment.objects.filter(user=learner).count() == 1
@@ -237,11 +239,15 @@ def test_a_save_without_or_with_an_unknown_token_saves_nothing(auth_client, user
     assert not Path.objects.filter(owner=user).exists()
 
 
-def test_starting_a_path_twice_in_parallel_makes_one_enrollment(auth_client, user):
+@pytest.mark.django_db(transaction=True)
+def test_starting_a_path_from_two_tabs_at_once_makes_one_enrollment(roadmap, make_user):
+    learner = make_user("twotabs@example.com")
+    client = Client()
+    client.force_login(learner)
     url = reverse("learning:path_start", args=["software-engineer"])
-    for _ in range(2):
-        auth_client.post(url, {"depth": "quick"})
-    assert Enrollment.objects.filter(user=user).count() == 1
+    results = _parallel_posts(client.cookies["sessionid"].value, url, {"depth": "quick"}, 4)
+    assert results == [302] * 4
+    assert Enrollment.objects.filter(user=learner).count() == 1
 
 
 def test_turning_sharing_on_twice_keeps_the_first_link(auth_client, user):
@@ -313,7 +319,7 @@ def test_the_builder_says_which_steps_the_learner_has_worked_on(auth_client, use
     auth_client.get(BUILDER + f"?path={path.slug}")
     html = auth_client.get(BUILDER).content.decode()
     item = re.search(r'<li class="plan-step" id="plan-lora">(.*?)</li>', html, re.S).group(1)
-    assert "Finished" in item
+    assert '<span class="badge">Done</span>' in item
 
 
 def test_a_draft_kept_by_the_earlier_builder_still_shows_and_saves(auth_client, user):
@@ -327,3 +333,111 @@ def test_a_draft_kept_by_the_earlier_builder_still_shows_and_saves(auth_client, 
     assert "clip" in plan_keys(auth_client)
     assert save(auth_client).status_code == 302
     assert Path.objects.get(owner=user).steps.filter(slug="clip").exists()
+
+
+# --- Pages left open: an older page never undoes a newer save ----------------------------------
+
+
+def test_an_old_new_plan_page_saved_after_a_replan_goes_to_the_path(auth_client, user):
+    plan(auth_client)
+    first_page = save_form(auth_client)
+    auth_client.post(BUILDER, {"action": "save", **first_page})
+    path = Path.objects.get(owner=user)
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    plan(auth_client, interests=["language"])
+    save(auth_client)
+    keys = path_keys(path)
+
+    again = auth_client.post(BUILDER, {"action": "save", **first_page})  # Back, then Save
+    assert again["Location"] == path.get_absolute_url()
+    assert Path.objects.filter(owner=user).count() == 1
+    assert path_keys(path) == keys
+
+
+def test_an_old_replan_page_never_undoes_a_newer_save(auth_client, user):
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    plan(auth_client, interests=["language"])  # adds BERT
+    with_bert = save_form(auth_client)
+    auth_client.post(BUILDER, {"action": "save", **with_bert})
+    assert "bert" in path_keys(path)
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    auth_client.post(BUILDER, {"action": "remove", "key": "bert"})
+    save(auth_client)
+    assert "bert" not in path_keys(path)
+    keys = path_keys(path)
+
+    stale = auth_client.post(BUILDER, {"action": "save", **with_bert})  # saved once already
+    assert stale["Location"] == path.get_absolute_url()
+    assert path_keys(path) == keys
+
+
+def test_a_replan_drafted_before_another_save_is_refused_not_saved_over_it(auth_client, user):
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    plan(auth_client, interests=["vision"])
+    tab_one = save_form(auth_client)  # a tab left open with a different re-plan
+    other = Client()
+    other.force_login(user)
+    other.get(BUILDER + f"?path={path.slug}")
+    plan(other, interests=["language"])
+    save(other)
+    keys = path_keys(path)
+
+    response = auth_client.post(BUILDER, {"action": "save", **tab_one}, follow=True)
+    assert "Your path changed after this plan was drafted" in response.content.decode()
+    assert path_keys(path) == keys
+    assert "bert" in plan_keys(auth_client)  # the builder now shows the path as it is
+
+
+def test_a_plan_signed_for_another_account_is_refused(auth_client, user, other_user):
+    plan(auth_client)
+    page = save_form(auth_client)
+    auth_client.post(BUILDER, {"action": "save", **page})
+    intruder = Client()
+    intruder.force_login(other_user)
+    response = intruder.post(BUILDER, {"action": "save", **page})
+    assert response.status_code == 400
+    assert not Path.objects.filter(owner=other_user).exists()
+
+
+def test_confirming_removals_covers_only_the_steps_the_page_listed(auth_client, user):
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    rag, lora = (Step.objects.get(path=path, slug=s) for s in ("rag", "lora"))
+    services.step_progress_set(enrollment=enrollment, step=rag, status="done")
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    auth_client.post(BUILDER, {"action": "remove", "key": "rag"})
+    auth_client.post(BUILDER, {"action": "remove", "key": "lora"})
+    page = save_form(auth_client)
+    assert page["confirm_key"] == ["rag"]
+    services.step_note_set(enrollment=enrollment, step=lora, note="written in another tab")
+    refused = auth_client.post(BUILDER, {"action": "save", "confirm": "yes", **page})
+    assert refused.status_code == 400
+    assert "LoRA" in refused.content.decode()
+    assert {"rag", "lora"} <= set(path_keys(path))
+
+
+# --- Start again keeps what is not on the path -------------------------------------------------
+
+
+def test_start_again_leaves_removed_steps_and_the_start_date_alone(auth_client, user):
+    plan(auth_client)
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    started = enrollment.started_at
+    rag = Step.objects.get(path=path, slug="rag")
+    services.step_progress_set(enrollment=enrollment, step=rag, status="done")
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    auth_client.post(BUILDER, {"action": "remove", "key": "rag"})
+    save(auth_client, confirm="yes")
+    services.enrollment_restart(enrollment=Enrollment.objects.get(pk=enrollment.pk))
+    assert progress_of(user, path, "rag").status == StepStatus.DONE
+    assert Enrollment.objects.get(pk=enrollment.pk).started_at == started
