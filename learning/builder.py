@@ -47,7 +47,12 @@ from .planner import (
     insert_earliest,
     make_plan,
 )
-from .plans import forget_personal_history, personal_path_regroup, personal_steps_write
+from .plans import (
+    forget_personal_history,
+    personal_path_regroup,
+    personal_steps_write,
+    plan_key_of,
+)
 
 DEPTHS = [d.value for d in DepthKey]
 
@@ -188,16 +193,6 @@ class PlanChanges:
         return [c for c in self.removed if c.has_progress]
 
 
-def _key_of(step: Step) -> str:
-    """A step's key in the learner's plan: the current slug of its paper (a curator may rename
-    it), else the key stored for a step without one (the project, or a restored step whose
-    paper this roadmap lacks)."""
-    links = list(step.step_papers.all())
-    if links:
-        return links[0].paper.slug
-    return step.plan_key or PROJECT_KEY
-
-
 def _steps_by_key(path: Path) -> dict[str, Step]:
     """A personal path's steps by planner key: the current slug of the paper each covers, or
     the project key (a curator may have renamed a paper's slug since the plan was saved)."""
@@ -209,7 +204,7 @@ def _steps_by_key(path: Path) -> dict[str, Step]:
         .order_by("archived", "phase__position", "position", "pk")
     )
     for step in rows:
-        steps.setdefault(_key_of(step), step)
+        steps.setdefault(plan_key_of(step), step)
     return steps
 
 
@@ -544,7 +539,7 @@ def personal_path_step_restore(*, user, step: Step) -> bool:
         return False
     library = SavedPlan.load(user=user, path=path).library(load_library())
     order = saved_order(path)
-    key = _key_of(Step.objects.prefetch_related("step_papers__paper").get(pk=step.pk))
+    key = plan_key_of(Step.objects.prefetch_related("step_papers__paper").get(pk=step.pk))
     order = insert_earliest(library, order, key)
     edits = path.builder_edits or {}
     path.builder_edits = {

@@ -14,8 +14,19 @@ from papers.models import search_vector
 
 from .estimates import Schedule, hours_display, schedule, step_hours
 from .models import DepthKey, Path, Phase, Step, StepPaper
+from .planner import PROJECT_KEY
 
 DEPTHS = [d.value for d in DepthKey]
+
+
+def plan_key_of(step: Step) -> str:
+    """A personal path's step's key in the learner's plan (papers prefetched): the current slug
+    of its paper (a curator may rename it), else the key stored for a step without one (the
+    project, or a restored step whose paper this roadmap lacks)."""
+    links = list(step.step_papers.all())
+    if links:
+        return links[0].paper.slug
+    return step.plan_key or PROJECT_KEY
 
 
 def step_weight(step: Step, depth: str) -> Decimal | None:

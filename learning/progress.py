@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .estimates import Schedule, hours_display, schedule
-from .models import FINISHED_STATUSES, StepStatus
+from .estimates import Schedule, WeekBlock, hours_display, schedule
+from .models import FINISHED_STATUSES, DepthKey, StepStatus
 from .plans import path_step_hours
 
 ZERO = Decimal(0)
@@ -75,6 +75,11 @@ class PhaseState:
     phase: object
     steps: list[StepState]
     tally: Tally
+    # As shown: a curated phase's own words; a personal path's week and hours from the one
+    # estimate model at the learner's depth and pace, whatever was stored when it was laid out.
+    label: str = ""
+    duration: str = ""
+    goal: str = ""
 
 
 @dataclass
@@ -84,6 +89,8 @@ class PathState:
     next_step: StepState | None
     # What is left, laid out at the learner's pace from today: weeks and a finish date.
     remaining: Schedule | None = None
+    # A personal path's hours at each depth, from its steps (curated paths have their own).
+    hours_by_depth: list | None = None
 
     @property
     def total_hours_display(self) -> str:
@@ -147,14 +154,55 @@ def path_state(
             tally.add(state)
             path_tally.add(state)
             states.append(state)
-        phase_states.append(PhaseState(phase=phase, steps=states, tally=tally))
+        phase_states.append(
+            PhaseState(
+                phase=phase,
+                steps=states,
+                tally=tally,
+                label=phase.label,
+                duration=phase.duration,
+                goal=phase.goal,
+            )
+        )
+    hours_by_depth, pace = None, hours_per_week
+    if path.is_personal:  # the plan's own pace when the learner has not set one
+        pace = hours_per_week or (path.builder_answers or {}).get("hours_per_week")
+        _weeks_as_planned(phase_states, pace)
+        hours_by_depth = [
+            (key, label, sum(path_step_hours(all_steps, path=path, depth=key), ZERO))
+            for key, label in DepthKey.choices
+        ]
     left = [s.estimate for p in phase_states for s in p.steps if not s.finished]
     return PathState(
         phases=phase_states,
         tally=path_tally,
         next_step=next_step,
-        remaining=schedule(left, hours_per_week, timezone.localdate()),
+        remaining=schedule(
+            left, pace if path.is_personal else hours_per_week, timezone.localdate()
+        ),
+        hours_by_depth=hours_by_depth,
     )
+
+
+def _weeks_as_planned(phase_states: list[PhaseState], pace: int | None) -> None:
+    """A personal path's phases named after the weeks their steps start in, at this pace, with
+    their hours: the same schedule the builder, the dashboard and the calendar use."""
+    estimates = [s.estimate for p in phase_states for s in p.steps]
+    plan = schedule(estimates, pace)
+    if not plan.blocks:
+        return
+    start_of = {i: block.number for block in plan.blocks for i in block.indexes}
+    index, starts = 0, []
+    for ps in phase_states:
+        starts.append(start_of.get(index) if ps.steps else None)
+        index += len(ps.steps)
+    with_steps = [(ps, start) for ps, start in zip(phase_states, starts, strict=True) if start]
+    for (ps, start), following in zip(with_steps, [*with_steps[1:], None], strict=True):
+        end = following[1] if following else plan.week_count + 1
+        block = WeekBlock(number=start, span=max(1, end - start))
+        ps.label, ps.duration = block.label, block.duration
+        hours = sum((s.estimate for s in ps.steps), ZERO)
+        ps.goal = f"About {hours_display(hours)} hours"
 
 
 def activity_summary(days: set[datetime.date], today: datetime.date) -> tuple[int, int]:

@@ -40,7 +40,7 @@ from .models import (
     StepProgress,
     StepStatus,
 )
-from .plans import personal_path_regroup, personal_steps_write
+from .plans import personal_path_regroup, personal_steps_write, plan_key_of
 
 FORMAT = "learning-roadmap-learner"
 FORMAT_VERSION = 2
@@ -206,6 +206,7 @@ def learner_export(*, user) -> dict:
                         "key_takeaway": step.key_takeaway,
                         "reason": step.reason,
                         "papers": [link.paper.slug for link in step.step_papers.all()],
+                        "key": plan_key_of(step),
                         "archived": step.archived,
                     }
                     for step in sorted(path.steps.all(), key=_step_rank)
@@ -281,6 +282,7 @@ class _Step:
     reason: str
     papers: list[str]
     archived: bool
+    key: str = ""  # the step's key in the plan, for a step without a paper ("project")
 
 
 @dataclass
@@ -517,6 +519,7 @@ def _read_personal_path(check: _Checker, entry: dict, where: str) -> _PersonalPa
                 reason=check.text(step, "reason", step_where, max_length=300),
                 papers=check.slugs(step, "papers", step_where, limit=LIMITS["papers"]),
                 archived=check.flag(step, "archived", step_where),
+                key=check.text(step, "key", step_where, max_length=90),
             )
         )
     for slug, count in Counter(s.slug for s in steps).items():
@@ -787,6 +790,7 @@ class _Import:
         self.touched: set[int] = set()  # paths whose completion to refresh
         self.new_archived: dict[int, list[tuple[Step, str]]] = {}  # path → (step, file slug)
         self.pace: dict[int, tuple[str, int | None]] = {}  # personal path → depth and pace
+        self.created: set[int] = set()  # personal paths this import made
 
     def run(self) -> None:
         get_user_model().objects.select_for_update().filter(pk=self.user.pk).exists()
@@ -847,6 +851,7 @@ class _Import:
                 continue
             if path is None:
                 path = self._create_personal_path(entry, taken)
+                self.created.add(path.pk)
                 self.tally["personal_paths"].created += 1
             else:
                 self.tally["personal_paths"].kept += 1
@@ -893,7 +898,11 @@ class _Import:
     def _add_missing_steps(
         self, entry: _PersonalPath, path: Path, here: dict[str, Step], papers: dict[str, Paper]
     ) -> None:
+        """Steps of the file's plan this path lacks. A path made by this import gets the file's
+        plan; one the learner already has keeps its own plan, newer or not (plans carry no
+        date to compare), and the file's other steps wait in "Removed from your plan"."""
         missing = [s for s in entry.steps if s.slug not in here]
+        own_plan = path.pk not in self.created
         self.tally["personal_steps"].kept += len(entry.steps) - len(missing)
         if not missing:
             return
@@ -902,6 +911,7 @@ class _Import:
         )
         links, created = [], []
         for position, data in enumerate(missing, start=len(here)):
+            linked = [slug for slug in data.papers if slug in papers]
             step = Step(
                 path=path,
                 phase=holding,
@@ -911,11 +921,13 @@ class _Import:
                 body=data.body,
                 key_takeaway=data.key_takeaway,
                 reason=data.reason,
-                archived=data.archived,
+                archived=data.archived or own_plan,
+                # Without its paper here, the step keeps a key of its own in the plan.
+                plan_key=(linked[0] if linked else data.key or f"step:{data.slug}")[:90],
             )
             created.append(step)
             here[data.slug] = step
-            if data.archived:
+            if step.archived:
                 self.new_archived.setdefault(path.pk, []).append((step, entry.slug))
             for order, slug in enumerate(data.papers):
                 if slug in papers:
@@ -930,6 +942,12 @@ class _Import:
             link.step_id = link.step.pk
         StepPaper.objects.bulk_create(links)
         self.tally["personal_steps"].created += len(missing)
+        if own_plan:
+            self.report.notes.append(
+                f"Your personal path “{path.title}” is already here: it keeps its own plan, and "
+                f"the file's {_plural(len(missing), 'step', 'steps')} it did not have "
+                f"{'waits' if len(missing) == 1 else 'wait'} under “Removed from your plan”."
+            )
         self.regroup.add(path.pk)
         self.touched.add(path.pk)
 
@@ -1043,7 +1061,7 @@ class _Import:
             depth = depth or answers.get("depth") or DepthKey.THOROUGH
             pace = pace or answers.get("hours_per_week") or 5
             order = None
-            if path.pk in origin:  # the file's order of the steps on the plan
+            if path.pk in origin and path.pk in self.created:  # the file's order of its steps
                 steps = {s.slug: s for s in Step.objects.filter(path=path)}
                 listed = [steps.get(s.slug) for s in file_paths[origin[path.pk]].steps]
                 order = [s.pk for s in listed if s is not None and not s.archived]

@@ -56,6 +56,8 @@ def _data_page(request, form: RecordUploadForm | None = None, status: int = 200)
 @login_required
 @require_safe
 def data(request):
+    # Back here from a dry run (its Cancel link) or anew: a file checked earlier is dropped.
+    request.session.pop(PENDING_IMPORT, None)
     return _data_page(request)
 
 

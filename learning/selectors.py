@@ -74,7 +74,7 @@ class LearnerView:
     state: PathState
     # Archived steps of the path that carry the learner's record (for a personal path: steps
     # removed from the plan), with that record: the page lists them apart.
-    removed: list[tuple[Step, StepProgress]] = field(default_factory=list)
+    removed: list[tuple[Step, StepProgress | None]] = field(default_factory=list)
 
 
 def learner_path(*, path: Path, user, show_drafts: bool | None = None) -> LearnerView:
@@ -94,10 +94,13 @@ def learner_path(*, path: Path, user, show_drafts: bool | None = None) -> Learne
             )
         }
         read = papers_read_elsewhere(user=user, path=path)
-    removed = sorted(
-        ((row.step, row) for row in progress.values() if row.step.archived),
-        key=lambda pair: (pair[0].title, pair[0].pk),
-    )
+    if path.is_personal and user.is_authenticated and path.owner_id == user.pk:
+        # Every step the learner took off their own plan, with or without a record.
+        off_plan = Step.objects.filter(path=path, archived=True)
+        removed = [(step, progress.get(step.pk)) for step in off_plan]
+    else:
+        removed = [(row.step, row) for row in progress.values() if row.step.archived]
+    removed.sort(key=lambda pair: (pair[0].title, pair[0].pk))
     depth = enrollment.depth if enrollment else "thorough"
     return LearnerView(
         enrollment=enrollment,
@@ -109,7 +112,7 @@ def learner_path(*, path: Path, user, show_drafts: bool | None = None) -> Learne
             hours_per_week=enrollment.hours_per_week if enrollment else None,
             show_drafts=show_drafts,
         ),
-        removed=removed if enrollment else [],
+        removed=removed,
     )
 
 

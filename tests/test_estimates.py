@@ -182,3 +182,62 @@ def test_a_curated_path_shows_the_same_weeks_on_its_page_and_the_dashboard(auth_
     board = _page_numbers(auth_client.get(reverse("learning:dashboard")).content.decode())
     assert page == board
     assert page["weeks"] == weeks_for(Decimal(page["left"]), 3)
+
+
+def _shown_weeks(html: str) -> list[tuple[int, int]]:
+    """The weeks the personal path's phases are named after: (first, last) of each."""
+    weeks = []
+    for first, last in re.findall(r'<h2 class="phase-title">Weeks? (\d+)(?:-(\d+))?:', html):
+        weeks.append((int(first), int(last or first)))
+    return weeks
+
+
+def _agrees_with_itself(html: str) -> dict:
+    """The path page's own numbers: the Time fact, the hours box, the phases' weeks and hours
+    and the summary all tell the same story."""
+    time_fact = Decimal(re.search(r"<dt>Time</dt><dd>(\d+(?:\.\d+)?) h at", html).group(1))
+    box = dict(re.findall(r"<dt>(Quick pass|Thorough|Deep study)</dt><dd>([\d.]+) h</dd>", html))
+    goals = [Decimal(h) for h in re.findall(r"<strong>Goal:</strong> About ([\d.]+) hours", html)]
+    weeks = _shown_weeks(html)
+    summary = _page_numbers(html)
+    assert abs(sum(goals) - time_fact) <= Decimal("0.1") * len(goals)
+    assert weeks[-1][1] == summary["weeks"]  # nothing done yet: the last week is the last one
+    assert [w[0] for w in weeks] == sorted(w[0] for w in weeks)
+    return {"time": time_fact, "box": box, "weeks": summary["weeks"]}
+
+
+@pytest.mark.usefixtures("roadmap")
+def test_a_curator_changing_a_papers_hours_changes_every_number_on_the_path(auth_client, user):
+    from papers.models import Paper
+
+    plan(auth_client, hours_per_week="4")
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    before = _agrees_with_itself(auth_client.get(path.get_absolute_url()).content.decode())
+    Paper.objects.filter(slug="rag").update(hours_thorough=20)
+    after = _agrees_with_itself(auth_client.get(path.get_absolute_url()).content.decode())
+    assert after["time"] == before["time"] + 18
+    assert Decimal(after["box"]["Thorough"]) == after["time"]
+    assert after["weeks"] > before["weeks"]
+    auth_client.get(BUILDER + f"?path={path.slug}")
+    rebuilt = _builder_numbers(auth_client.get(BUILDER).content.decode())
+    assert Decimal(rebuilt["total"]) == after["time"]
+    assert rebuilt["weeks"] == after["weeks"]
+
+
+@pytest.mark.usefixtures("roadmap")
+def test_leaving_and_starting_again_at_another_pace_lays_the_weeks_out_anew(auth_client, user):
+    plan(auth_client, hours_per_week="4")
+    save(auth_client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    auth_client.post(reverse("learning:enrollment_leave", args=[enrollment.pk]))
+    auth_client.post(
+        reverse("learning:path_start", args=[path.slug]), {"depth": "deep", "hours_per_week": "20"}
+    )
+    html = auth_client.get(path.get_absolute_url()).content.decode()
+    numbers = _agrees_with_itself(html)
+    assert numbers["weeks"] == weeks_for(numbers["time"], 20)
+    assert "at Deep study" in html
+    stored = [p.label for p in path.phases.order_by("position")]
+    assert stored == [f"Week {a}" if a == b else f"Weeks {a}-{b}" for a, b in _shown_weeks(html)]

@@ -691,3 +691,89 @@ def test_a_token_is_only_good_in_the_session_that_checked_the_file(learner, user
     assert not StepProgress.objects.filter(user__in=[user, other_user]).exists()
     assert owner.post(reverse("account_import_confirm"), {"token": "guess"}).status_code == 302
     assert not StepProgress.objects.filter(user=user).exists()
+
+
+# --- A fresh database, another server, an older file --------------------------------------------
+
+
+def test_round_trip_through_a_database_without_the_learner(learner, make_user):
+    """Export, delete the account (nothing of the learner is left), import into a new one:
+    every status, note, tick, personal path and event comes back."""
+    from accounts.services import user_delete
+
+    document = exported(learner)
+    user_delete(user=learner)
+    assert not Path.objects.filter(owner__isnull=False).exists()
+    newcomer = make_user("fresh@example.com")
+    report = learner_import(user=newcomer, document=document, dry_run=False)
+    assert report.not_placed == []
+    mine = Path.objects.get(owner=newcomer)
+    assert mine.slug == document["personal_paths"][0]["slug"]  # free again: the same link
+    assert normalised(exported(newcomer)) == normalised(document)
+
+
+def _without_papers(document: dict, slugs: set[str]) -> dict:
+    """The document as a server without these papers' curated text would read it: the steps
+    of the personal path name papers this roadmap does not have."""
+    document = copy.deepcopy(document)
+    for personal in document["personal_paths"]:
+        for step in personal["steps"]:
+            step["papers"] = [f"{s}-elsewhere" if s in slugs else s for s in step["papers"]]
+    return document
+
+
+def test_steps_restored_without_their_paper_keep_their_title_note_and_place(make_user):
+    from learning import builder
+
+    user = make_user("crossing@example.com")
+    client = logged_in(user)
+    builder_plan(client, project="on")
+    builder_save(client)
+    path = Path.objects.get(owner=user)
+    enrollment = Enrollment.objects.get(user=user, path=path)
+    for slug in ("rag", "lora"):
+        step = Step.objects.get(path=path, slug=slug)
+        services.step_note_set(enrollment=enrollment, step=step, note=f"about {slug}")
+    document = _without_papers(exported(user), {"rag", "lora"})
+
+    newcomer = make_user("other-server@example.com")
+    report = learner_import(user=newcomer, document=document, dry_run=False)
+    assert len([n for n in report.not_placed if "-elsewhere" in n]) == 2
+    mine = Path.objects.get(owner=newcomer)
+    current = Step.objects.current().filter(path=mine)
+    saved = builder.SavedPlan.load(user=newcomer, path=mine)
+    assert len(saved.order) == current.count()  # the builder sees every step of the path
+
+    other = logged_in(newcomer)
+    other.get(BUILDER + f"?path={mine.slug}")
+    assert builder_save(other).status_code == 302
+    for slug in ("rag", "lora"):
+        step = Step.objects.get(path=mine, slug=slug)
+        assert (step.title, step.archived) == ({"rag": "RAG", "lora": "LoRA"}[slug], False)
+        assert StepProgress.objects.get(user=newcomer, step=step).note == f"about {slug}"
+    assert Step.objects.filter(path=mine, title="Project work").count() == 1
+
+
+def test_an_older_file_never_changes_the_plan_the_learner_has_now(user):
+    client = logged_in(user)
+    builder_plan(client)
+    builder_save(client)
+    path = Path.objects.get(owner=user)
+    old = exported(user)
+    client.get(BUILDER + f"?path={path.slug}")
+    client.post(BUILDER, {"action": "remove", "key": "stable-diffusion"})
+    client.post(BUILDER, {"action": "down", "key": "rag"})
+    builder_save(client)
+    from learning.builder import saved_order
+
+    plan_now = saved_order(path)
+    edits_now = Path.objects.get(pk=path.pk).builder_edits
+
+    report = learner_import(user=user, document=old, dry_run=False)
+    assert saved_order(path) == plan_now
+    assert Path.objects.get(pk=path.pk).builder_edits == edits_now
+    gone = Step.objects.get(path=path, slug="stable-diffusion")
+    assert gone.archived  # the file's step waits, off the plan, for the learner to decide
+    assert any("keeps its own plan" in note for note in report.notes)
+    html = client.get(path.get_absolute_url()).content.decode()
+    assert "Removed from your plan" in html
