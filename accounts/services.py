@@ -28,15 +28,7 @@ def superuser_ensure(*, email: str, password: str) -> tuple[User, bool]:
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Remove the account and every row of the learner's: enrolments, progress, notes, ticks,
-    personal paths, email addresses. Progress goes first: it protects steps from deletion, and
-    the personal paths' steps go with the account."""
-    from learning.models import ProgressEvent, StepProgress
-    from learning.plans import forget_personal_history
-
-    personal_paths = list(user.personal_paths.values_list("pk", flat=True))
-    ProgressEvent.objects.filter(user=user).delete()
-    StepProgress.objects.filter(user=user).delete()
-    user.enrollments.all().delete()
+    """Remove the account itself, with its email addresses and sessions' user. Apps that keep
+    data of the user's that the database does not cascade delete it first (see
+    learning.services.account_delete)."""
     user.delete()
-    forget_personal_history(path_ids=personal_paths)

@@ -6,15 +6,17 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 
-from papers.admin import count_of
-from papers.admin_tools import (
+from core.admin import (
     ContentAdmin,
     LearnerSafeDeleteMixin,
     PreloadedAutocompleteInlineMixin,
     SortableInlineMixin,
+    count_of,
     publish_selected,
     unpublish_selected,
 )
+from papers.admin import PaperAdmin
+from papers.models import Paper
 
 from . import selectors, services
 from .models import (
@@ -242,6 +244,28 @@ class StepAdmin(PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, ContentAdmin):
     def unarchive(self, request, queryset):
         count = services.steps_set_archived(steps=queryset, archived=False)
         self.message_user(request, f"Restored {count} steps.")
+
+
+admin.site.unregister(Paper)
+
+
+@admin.register(Paper)
+class PaperWithStepsAdmin(LearnerSafeDeleteMixin, PaperAdmin):
+    """Papers, with how many steps use each, and no delete that would lose learners' records."""
+
+    list_display = [*PaperAdmin.list_display, "step_count"]
+    delete_instead = "Make it a draft instead, or take it out of those steps first."
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_steps=count_of(StepPaper.objects, "paper"))
+
+    @admin.display(description="steps", ordering="_steps")
+    def step_count(self, obj):
+        return obj._steps
+
+    def learners_affected(self, objects):
+        steps = Step.objects.filter(papers__in=list(objects))
+        return selectors.learners_with_progress(steps=steps)
 
 
 @admin.register(PathSection)

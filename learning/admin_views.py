@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from papers.rendering import render_markdown
+from core.rendering import render_markdown
 
 from .content import ContentError, content_export, content_import_text, dump_document
 from .curators import curator_permission_codenames

@@ -48,7 +48,6 @@ from .planner import (
     make_plan,
 )
 from .plans import (
-    forget_personal_history,
     personal_path_regroup,
     personal_steps_write,
     plan_key_of,
@@ -506,7 +505,6 @@ def _save(*, user, draft: PlanDraft, library: Library, confirmed: set[str]) -> P
     unrecorded = [step.pk for step in leaving if step.pk not in recorded]
     if unrecorded:
         Step.objects.filter(pk__in=unrecorded).delete()
-        forget_personal_history(path_ids=[path.pk])
 
     enrollment = Enrollment.objects.filter(user=user, path=path).first()
     if enrollment is None:

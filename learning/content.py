@@ -19,9 +19,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from papers.graph import find_cycle
-from papers.models import GlossaryTerm, Page, Paper, PublicationStatus, Topic, TopicPaper
-from papers.rendering import PAGE_LINK
+from core.graph import find_cycle
+from core.models import PublicationStatus
+from core.rendering import PAGE_LINK
+from papers.models import GlossaryTerm, Page, Paper, Topic, TopicPaper
 
 from .models import (
     Audience,
@@ -339,6 +340,9 @@ def validate_document(document: dict, source: str) -> dict:
                 "term": check.text(entry, "term", where, max_length=200),
                 "definition": check.text(entry, "definition", where),
                 "papers": check.slugs(entry, "papers", where, paper_slugs, "paper"),
+                "status": check.choice(
+                    entry, "status", where, PublicationStatus.values, PublicationStatus.PUBLISHED
+                ),
             }
         )
     check.unique([g["slug"] for g in glossary], "glossary", "slug")
@@ -650,7 +654,7 @@ def content_import(*, document: dict, source: str, dry_run: bool = False) -> Imp
         obj = imp.upsert(
             GlossaryTerm,
             {"slug": term["slug"]},
-            {"term": term["term"], "definition": term["definition"]},
+            {"term": term["term"], "definition": term["definition"], "status": term["status"]},
         )
         imp.plain_links(obj.papers, [papers[s] for s in term["papers"]], "glossary links")
 
@@ -821,6 +825,7 @@ def content_export() -> dict:
             "term": g.term,
             "definition": g.definition,
             "papers": _FlowList(p.slug for p in g.papers.all()),
+            **({"status": g.status} if g.is_draft else {}),
         }
         for g in GlossaryTerm.objects.prefetch_related("papers")
     ]

@@ -2,28 +2,28 @@
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from papers.models import (
+from core.history import ContentHistory
+from core.models import (
+    ContentModel,
     DepthHours,
-    Paper,
+    DepthKey,
     PublicationStatus,
+    Publishable,
     PublishableQuerySet,
     RenderedMarkdownModel,
+    search_document,
 )
+from papers.models import Paper
 
-
-class DepthKey(models.TextChoices):
-    QUICK = "quick", "Quick pass"
-    THOROUGH = "thorough", "Thorough"
-    DEEP = "deep", "Deep study"
+STEP_SEARCH = (("title", "A"), ("key_takeaway", "B"), ("body", "B"))
+SECTION_SEARCH = (("title", "A"), ("body", "B"))
 
 
 class Audience(models.TextChoices):
@@ -44,7 +44,7 @@ class RoadmapInfo(RenderedMarkdownModel):
     last_updated = models.DateField(null=True, blank=True)
 
     markdown_fields = {"closing_note": "closing_note_html"}
-    history = HistoricalRecords()
+    history = ContentHistory()
 
     class Meta:
         verbose_name = "roadmap information"
@@ -60,14 +60,14 @@ class RoadmapInfo(RenderedMarkdownModel):
         return self.title
 
 
-class Depth(models.Model):
+class Depth(ContentModel):
     """How a reading depth is explained to learners; the keys themselves are fixed."""
 
     key = models.CharField(max_length=10, choices=DepthKey.choices, unique=True)
     label = models.CharField(max_length=40)
     description = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = ContentHistory()
 
     class Meta:
         ordering = ["position"]
@@ -76,26 +76,17 @@ class Depth(models.Model):
         return self.label
 
 
-class PrivateHistoryMixin:
-    """A learner's personal path, its phases and its steps are private: saving them writes no
-    content history (curators' history is for curated content only)."""
+class PrivateToLearner:
+    """A learner's personal path, its phases and steps are theirs alone: curators' content
+    history keeps no record of them (see core.history.ContentHistory)."""
 
-    def _is_private(self) -> bool:
+    def keeps_no_history(self) -> bool:
         if isinstance(self, Path):
             return self.owner_id is not None
         path = self._state.fields_cache.get("path")
         if path is None:
             return Path.objects.filter(pk=self.path_id, owner__isnull=False).exists()
         return path.owner_id is not None
-
-    def save(self, *args, **kwargs):
-        if not self._is_private():
-            return super().save(*args, **kwargs)
-        self.skip_history_when_saving = True
-        try:
-            return super().save(*args, **kwargs)
-        finally:
-            del self.skip_history_when_saving
 
 
 class PathQuerySet(PublishableQuerySet):
@@ -116,7 +107,7 @@ class PathQuerySet(PublishableQuerySet):
         return self.filter(curated | Q(owner=user))
 
 
-class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
+class Path(PrivateToLearner, Publishable, RenderedMarkdownModel, DepthHours):
     slug = models.SlugField(unique=True, max_length=80)
     number = models.PositiveSmallIntegerField(default=0, help_text="Order in the catalog.")
     title = models.CharField(max_length=200)
@@ -128,9 +119,6 @@ class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
     hours_note = models.CharField(max_length=80, blank=True, help_text='e.g. "100+ hours".')
     after_completing = models.TextField(blank=True, help_text="Markdown.")
     after_completing_html = models.TextField(editable=False, default="")
-    status = models.CharField(
-        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
-    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -158,7 +146,7 @@ class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
         editable=False,
         help_text="For a personal path restored from a learner's record: its slug in the file.",
     )
-    history = HistoricalRecords(excluded_fields=["builder_edits", "plan_revision", "imported_from"])
+    history = ContentHistory(excluded_fields=["builder_edits", "plan_revision", "imported_from"])
 
     objects = PathQuerySet.as_manager()
 
@@ -180,10 +168,6 @@ class Path(PrivateHistoryMixin, RenderedMarkdownModel, DepthHours):
 
     def get_absolute_url(self) -> str:
         return reverse("learning:path_detail", args=[self.slug])
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == PublicationStatus.DRAFT
 
     @property
     def is_personal(self) -> bool:
@@ -211,7 +195,7 @@ class PlanSave(models.Model):
         return f"A saved plan of {self.path}"
 
 
-class Phase(PrivateHistoryMixin, models.Model):
+class Phase(PrivateToLearner, ContentModel):
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="phases")
     slug = models.SlugField(max_length=80, help_text="Stable key within the path.")
     position = models.PositiveIntegerField(default=0)
@@ -219,7 +203,7 @@ class Phase(PrivateHistoryMixin, models.Model):
     title = models.CharField(max_length=200)
     goal = models.CharField(max_length=300, blank=True)
     duration = models.CharField(max_length=40, blank=True, help_text='e.g. "3-5 days".')
-    history = HistoricalRecords()
+    history = ContentHistory()
 
     class Meta:
         ordering = ["path", "position"]
@@ -240,7 +224,7 @@ class StepQuerySet(models.QuerySet):
         return self.filter(archived=False)
 
 
-class Step(PrivateHistoryMixin, RenderedMarkdownModel):
+class Step(PrivateToLearner, RenderedMarkdownModel):
     """One step of a path. Learners' progress will hang on the step itself, never its position."""
 
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="steps")
@@ -272,11 +256,10 @@ class Step(PrivateHistoryMixin, RenderedMarkdownModel):
         "still contains it. Use this instead of deleting a step people have worked on.",
     )
 
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = search_document(STEP_SEARCH)
 
     objects = StepQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "plan_key"])
-    search_fields = (("title", "A"), ("key_takeaway", "B"), ("body", "B"))
+    history = ContentHistory(excluded_fields=["search_vector", "plan_key"])
 
     markdown_fields = {"body": "body_html"}
     inline_markdown_fields = {"key_takeaway": "key_takeaway_html"}
@@ -310,7 +293,7 @@ class StepPaper(models.Model):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="step_papers")
     paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="step_links")
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = ContentHistory()
 
     class Meta:
         ordering = ["step", "position"]
@@ -320,6 +303,12 @@ class StepPaper(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} → {self.paper}"
+
+    def keeps_no_history(self) -> bool:
+        step = self._state.fields_cache.get("step")
+        if step is not None:
+            return step.keeps_no_history()
+        return Step.objects.filter(pk=self.step_id, path__owner__isnull=False).exists()
 
 
 class PathSection(RenderedMarkdownModel):
@@ -331,9 +320,8 @@ class PathSection(RenderedMarkdownModel):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
     position = models.PositiveIntegerField(default=0)
-    search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
-    search_fields = (("title", "A"), ("body", "B"))
+    search_vector = search_document(SECTION_SEARCH)
+    history = ContentHistory(excluded_fields=["search_vector"])
 
     markdown_fields = {"body": "body_html"}
 
@@ -351,14 +339,14 @@ class PathSection(RenderedMarkdownModel):
         return self.path.get_absolute_url() + f"#{self.slug}"
 
 
-class Checklist(models.Model):
+class Checklist(ContentModel):
     """Tracking Progress, Success Criteria: lists a learner ticks off."""
 
     slug = models.SlugField(unique=True, max_length=80)
     title = models.CharField(max_length=200)
     intro = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = ContentHistory()
 
     class Meta:
         ordering = ["position", "title"]
@@ -367,12 +355,12 @@ class Checklist(models.Model):
         return self.title
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(ContentModel):
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
     slug = models.SlugField(max_length=80, help_text="Stable key within the checklist.")
     text = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = ContentHistory()
 
     class Meta:
         ordering = ["checklist", "position"]

@@ -8,19 +8,22 @@ and the confirmation, so a token is only good in the session (and for the learne
 import json
 import secrets
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .models import StepStatus
 from .record import MAX_BYTES, RecordError, learner_export, learner_import, parse_record
+from .services import account_delete
 
 PENDING_IMPORT = "learner_record_import"
 FORMAT_DOC = settings.BASE_DIR / "docs" / "learner-record.md"
@@ -142,3 +145,20 @@ def import_confirm(request):
     request.session.pop(PENDING_IMPORT, None)
     messages.success(request, report.summary())
     return redirect("learning:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@reauthentication_required(allow_get=True)
+def delete_account(request):
+    """Delete the account with everything in it, after re-authentication and a ticked box."""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            context = {"error": "Tick the box to confirm that everything should be deleted."}
+            return render(request, "account/delete.html", context, status=400)
+        user = request.user
+        logout(request)
+        account_delete(user=user)
+        messages.success(request, "Your account and all your data are deleted.")
+        return redirect("/")
+    return render(request, "account/delete.html")

@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from papers.models import Paper, Topic
+
 from .models import (
     Checklist,
     ChecklistTick,
@@ -191,3 +193,23 @@ def dashboard(*, user, recent_count: int = 10) -> Dashboard:
 def learners_with_progress(*, steps) -> int:
     """How many learners have a status or note on any of these steps."""
     return StepProgress.objects.filter(step__in=steps).values("user").distinct().count()
+
+
+def paper_page(*, slug: str, user) -> Paper:
+    """A paper with its prerequisites, dependents, topics and the visible steps that cover it."""
+    visible_papers = Paper.objects.visible_to(user)
+    step_links = (
+        StepPaper.objects.filter(step__path__in=Path.objects.visible_to(user), step__archived=False)
+        .select_related("step__phase", "step__path")
+        .order_by("step__path__number", "step__phase__position", "step__position")
+    )
+    return (
+        visible_papers.prefetch_related(
+            Prefetch("prerequisites", queryset=visible_papers.order_by("number")),
+            Prefetch("dependents", queryset=visible_papers.order_by("number")),
+            Prefetch("topics", queryset=Topic.objects.order_by("position")),
+            Prefetch("step_links", queryset=step_links, to_attr="visible_step_links"),
+        )
+        .filter(slug=slug)
+        .get()
+    )

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import user_delete
+
+from .curators import CURATORS_GROUP
 from .models import (
     FINISHED_STATUSES,
     ChecklistItem,
@@ -203,13 +207,20 @@ def checklist_tick_set(*, user, item: ChecklistItem, ticked: bool) -> None:
 
 
 @transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete a learner's account and every row of theirs: enrolments, progress, notes, history,
+    ticks, personal paths, email addresses. Progress and its history go first: they protect
+    steps from deletion, and the personal paths' steps go with the account."""
+    ProgressEvent.objects.filter(user=user).delete()
+    StepProgress.objects.filter(user=user).delete()
+    Enrollment.objects.filter(user=user).delete()
+    user_delete(user=user)
+
+
+@transaction.atomic
 def curator_set(*, user, curator: bool) -> None:
     """Put a user in the Curators group with admin access, or take both away (a superuser
     keeps admin access)."""
-    from django.contrib.auth.models import Group
-
-    from .curators import CURATORS_GROUP
-
     group = Group.objects.get(name=CURATORS_GROUP)
     if curator:
         user.groups.add(group)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from icalendar import Calendar as ICalendar
 from icalendar import Event as ICalEvent
 
-from papers.models import Page, Topic
+from papers.models import Page, Paper, Topic
 
 from . import builder, selectors, services
 from .estimates import hours_display
@@ -319,6 +319,16 @@ def checklist_tick(request, pk):
     if _is_htmx(request):
         return render(request, "learning/_checklist_item.html", {"item": item, "ticked": ticked})
     return redirect(reverse("learning:dashboard") + "#checklists")
+
+
+@require_safe
+def paper_detail(request, slug):
+    """A paper's page: the paper, its prerequisites and topics, and every step that uses it."""
+    try:
+        paper = selectors.paper_page(slug=slug, user=request.user)
+    except Paper.DoesNotExist:
+        return render(request, "404.html", {"missing": "paper"}, status=404)
+    return render(request, "papers/paper_detail.html", {"paper": paper})
 
 
 @login_required

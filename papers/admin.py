@@ -2,33 +2,18 @@
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
-from .admin_tools import (
+from core.admin import (
     ContentAdmin,
-    LearnerSafeDeleteMixin,
     PreloadedAutocompleteInlineMixin,
     SortableInlineMixin,
+    count_of,
     publish_selected,
     unpublish_selected,
 )
-from .graph import find_cycle
+from core.graph import find_cycle
+
 from .models import GlossaryTerm, Page, Paper, Topic, TopicPaper
-
-
-def count_of(queryset, field: str):
-    """A correlated COUNT subquery: one count per row without multiplying joins."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{field: OuterRef("pk")})
-            .order_by()
-            .values(field)
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-        0,
-    )
 
 
 class PaperForm(forms.ModelForm):
@@ -71,9 +56,12 @@ class PaperTopicInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(LearnerSafeDeleteMixin, ContentAdmin):
+class PaperAdmin(ContentAdmin):
+    """Papers; learning/admin.py extends it with the steps using each paper and deletes that
+    never take learners' records with them."""
+
     form = PaperForm
-    list_display = ["number", "short_name", "title", "year", "status", "step_count"]
+    list_display = ["number", "short_name", "title", "year", "status"]
     list_display_links = ["number", "short_name"]
     list_filter = ["status", "topics"]
     search_fields = ["short_name", "title", "authors"]
@@ -81,23 +69,7 @@ class PaperAdmin(LearnerSafeDeleteMixin, ContentAdmin):
     autocomplete_fields = ["prerequisites"]
     inlines = [PaperTopicInline]
     actions = [publish_selected, unpublish_selected]
-    delete_instead = "Make it a draft instead, or take it out of those steps first."
     view_on_site = True
-
-    def get_queryset(self, request):
-        from learning.models import StepPaper
-
-        return super().get_queryset(request).annotate(_steps=count_of(StepPaper.objects, "paper"))
-
-    @admin.display(description="steps", ordering="_steps")
-    def step_count(self, obj):
-        return obj._steps
-
-    def learners_affected(self, objects):
-        from learning.models import Step
-        from learning.selectors import learners_with_progress
-
-        return learners_with_progress(steps=Step.objects.filter(papers__in=list(objects)))
 
 
 class TopicPaperInline(PreloadedAutocompleteInlineMixin, SortableInlineMixin, admin.TabularInline):
@@ -124,11 +96,13 @@ class TopicAdmin(ContentAdmin):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(ContentAdmin):
-    list_display = ["term", "slug"]
+    list_display = ["term", "slug", "status"]
     search_fields = ["term", "definition"]
-    list_filter = ["papers"]
+    list_filter = ["status", "papers"]
     autocomplete_fields = ["papers"]
     prepopulated_fields = {"slug": ["term"]}
+    actions = [publish_selected, unpublish_selected]
+    view_on_site = True
 
 
 @admin.register(Page)

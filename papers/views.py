@@ -1,4 +1,5 @@
-"""Views of the library: papers, topics, glossary, reference pages and search. Public pages."""
+"""Views of the library: the paper list, topics, glossary and reference pages. Public pages.
+(A paper's own page shows the steps that use it, so learning serves it; search has its app.)"""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -31,15 +32,6 @@ def paper_list(request):
 
 
 @require_safe
-def paper_detail(request, slug):
-    try:
-        paper = selectors.paper_detail(slug=slug, user=request.user)
-    except Paper.DoesNotExist:
-        return render(request, "404.html", {"missing": "paper"}, status=404)
-    return render(request, "papers/paper_detail.html", {"paper": paper})
-
-
-@require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     papers = selectors.topic_papers(topic=topic, user=request.user)
@@ -49,7 +41,11 @@ def topic_detail(request, slug):
 @require_safe
 def glossary(request):
     visible_papers = Paper.objects.visible_to(request.user)
-    terms = list(GlossaryTerm.objects.prefetch_related(Prefetch("papers", queryset=visible_papers)))
+    terms = list(
+        GlossaryTerm.objects.visible_to(request.user).prefetch_related(
+            Prefetch("papers", queryset=visible_papers)
+        )
+    )
     letters: dict[str, list[GlossaryTerm]] = {}
     for term in terms:
         initial = term.term[:1].upper()
@@ -61,10 +57,3 @@ def glossary(request):
 def page_detail(request, slug):
     page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
     return render(request, "papers/page_detail.html", {"page": page})
-
-
-@require_safe
-def search(request):
-    raw = request.GET.get("q", "")
-    outcome = selectors.search(raw_query=raw, user=request.user)
-    return render(request, "papers/search.html", {"outcome": outcome, "raw_query": raw})

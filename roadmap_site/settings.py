@@ -59,9 +59,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "simple_history",
+    # The project's own apps, each importing only those above it.
+    "core",
     "accounts",
     "papers",
     "learning",
+    "search",
 ]
 
 MIDDLEWARE = [

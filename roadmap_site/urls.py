@@ -4,7 +4,9 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+import papers.urls
 from learning import admin_views, record_views
+from learning import views as learning_views
 
 from . import views
 
@@ -12,6 +14,12 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Learning Roadmap: curator workspace"
 admin.site.site_title = "Learning Roadmap admin"
+
+# A paper's page lists the steps that use it, so learning serves it, under the library's name.
+papers_urls = [
+    *papers.urls.urlpatterns,
+    path("papers/<slug:slug>/", learning_views.paper_detail, name="paper_detail"),
+]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -29,8 +37,9 @@ urlpatterns = [
         record_views.import_confirm,
         name="account_import_confirm",
     ),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/delete/", record_views.delete_account, name="account_delete"),
     path("accounts/", include("allauth.urls")),
-    path("", include("papers.urls")),
+    path("", include((papers_urls, "papers"))),
+    path("", include("search.urls")),
     path("", include("learning.urls")),
 ]

@@ -300,7 +300,8 @@ def test_deleting_an_account_removes_its_personal_path_and_progress(user, passwo
 
 
 def test_a_draft_order_naming_a_paper_since_unpublished_is_cleaned(auth_client, user):
-    from papers.models import Paper, PublicationStatus
+    from core.models import PublicationStatus
+    from papers.models import Paper
 
     plan(auth_client)
     auth_client.post(BUILDER, {"action": "up", "key": "lora"})  # the draft now has an order

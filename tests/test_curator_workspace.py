@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
+from core.models import PublicationStatus
 from learning import services
 from learning.curators import CURATORS_GROUP, curator_permission_codenames
 from learning.models import Path, Step, StepProgress, StepStatus
-from papers.models import PublicationStatus
 
 pytestmark = pytest.mark.usefixtures("roadmap")
 

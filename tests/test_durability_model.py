@@ -31,11 +31,12 @@ from hypothesis import Phase as HypothesisPhase
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from core.models import PublicationStatus
 from learning import builder, selectors, services
 from learning.models import Enrollment, Path, Phase, Step, StepProgress, StepStatus
 from learning.planner import Answers, PlanError, draft_edit, draft_replan, make_plan
 from learning.record import learner_export, learner_import
-from papers.models import Paper, PublicationStatus
+from papers.models import Paper
 
 EXAMPLES = int(os.environ.get("DURABILITY_EXAMPLES", 200))
 STEPS_PER_EXAMPLE = 8

@@ -699,10 +699,8 @@ def test_a_token_is_only_good_in_the_session_that_checked_the_file(learner, user
 def test_round_trip_through_a_database_without_the_learner(learner, make_user):
     """Export, delete the account (nothing of the learner is left), import into a new one:
     every status, note, tick, personal path and event comes back."""
-    from accounts.services import user_delete
-
     document = exported(learner)
-    user_delete(user=learner)
+    services.account_delete(user=learner)
     assert not Path.objects.filter(owner__isnull=False).exists()
     newcomer = make_user("fresh@example.com")
     report = learner_import(user=newcomer, document=document, dry_run=False)

@@ -4,9 +4,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from core.rendering import render_markdown
 from learning.models import Path, PathSection, RoadmapInfo, Step
 from papers.models import GlossaryTerm, Page, Paper
-from papers.rendering import render_markdown
 
 pytestmark = pytest.mark.usefixtures("roadmap")
 
@@ -124,7 +124,7 @@ def _targets():
             "key_takeaway",
         )
     ] + [
-        (lambda: GlossaryTerm.objects.first(), "definition", lambda o: "/glossary/"),
+        (lambda: GlossaryTerm.objects.published().first(), "definition", lambda o: "/glossary/"),
         (lambda: Page.objects.get(slug="comparisons"), "body", lambda o: o.get_absolute_url()),
         (lambda: RoadmapInfo.objects.get(), "closing_note", lambda o: "/"),
         (

@@ -539,7 +539,7 @@ def test_ten_concurrent_requests_for_the_same_step_make_one_row_and_no_error(roa
 def test_a_path_taken_back_to_draft_stays_visible_to_its_learners(
     auth_client, client, enrollment, path
 ):
-    from papers.models import PublicationStatus
+    from core.models import PublicationStatus
 
     Path.objects.filter(pk=path.pk).update(status=PublicationStatus.DRAFT)
     assert client.get(path.get_absolute_url()).status_code == 404
@@ -549,7 +549,7 @@ def test_a_path_taken_back_to_draft_stays_visible_to_its_learners(
 
 
 def test_shared_page_survives_the_path_becoming_a_draft(client, enrollment, path):
-    from papers.models import PublicationStatus
+    from core.models import PublicationStatus
 
     services.enrollment_sharing_set(enrollment=enrollment, shared=True)
     enrollment.refresh_from_db()

@@ -6,8 +6,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from core.models import PublicationStatus
 from learning.models import Path, Step
-from papers.models import GlossaryTerm, Page, Paper, PublicationStatus, Topic
+from papers.models import GlossaryTerm, Page, Paper, Topic
 
 pytestmark = pytest.mark.usefixtures("roadmap")
 

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from papers.models import Paper, PublicationStatus
+from core.models import PublicationStatus
+from papers.models import Paper
 
 pytestmark = pytest.mark.usefixtures("roadmap")
 

@@ -7,7 +7,7 @@ from django.db import migrations
 
 def backfill(apps, schema_editor):
     """Fill the stored search vectors of existing rows (new saves keep them current)."""
-    from papers.models import search_vector
+    from core.search import search_vector
 
     search_fields = {
         "Step": (("title", "A"), ("key_takeaway", "B"), ("body", "B")),

@@ -4,9 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
+from core.models import PublicationStatus
 from learning import services
 from learning.models import Path, Step, StepProgress, StepStatus
-from papers.models import PublicationStatus
 
 
 def test_curator_drags_edits_with_preview_and_publishes(

@@ -4,19 +4,44 @@ drag-and-drop ordering, publishing with confirmation, and deletes that never hur
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Page, Paper, PublicationStatus, Topic
+from .models import PublicationStatus
 from .rendering import PAGE_LINK, PAPER_LINK, page_path_for, render_markdown
 
-SITE_LINK = re.compile(r"\]\((?P<url>/(?:papers|pages|topics|paths)/[^)\s#]*/?)(?:#[^)\s]*)?\)")
+# The site's own pages that Markdown may link to, by the first part of their URL: each app
+# registers its kinds (papers/apps.py, learning/apps.py) with the objects that exist.
+LINK_TARGETS: dict[str, tuple[str, Callable[[], QuerySet]]] = {}
+
+
+def register_link_target(kind: str, name: str, objects: Callable[[], QuerySet]) -> None:
+    """`/<kind>/<slug>/` links are checked against `objects()` by slug; `name` is for messages."""
+    LINK_TARGETS[kind] = (name, objects)
+
+
+def count_of(queryset, field: str):
+    """A correlated COUNT subquery: one count per row without multiplying joins."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
 
 
 class MarkdownWidget(forms.Textarea):
@@ -37,45 +62,43 @@ class MarkdownWidget(forms.Textarea):
         js = ["js/admin-markdown.js"]
 
 
+def _site_link() -> re.Pattern:
+    kinds = "|".join(re.escape(kind) for kind in LINK_TARGETS)
+    return re.compile(rf"\]\((?P<url>/(?:{kinds})/[^)\s#]*/?)(?:#[^)\s]*)?\)")
+
+
 def broken_links(text: str) -> list[str]:
     """Links of the site's own pages in Markdown that lead nowhere, as messages."""
-    wanted: dict[str, set[str]] = {"papers": set(), "pages": set(), "topics": set(), "paths": set()}
+    wanted: dict[str, set[str]] = {kind: set() for kind in LINK_TARGETS}
     shown: dict[tuple[str, str], str] = {}
+
+    def want(kind: str, slug: str, as_written: str) -> None:
+        if kind in wanted:
+            wanted[kind].add(slug)
+            shown[(kind, slug)] = as_written
+
     for match in PAPER_LINK.finditer(text or ""):
-        wanted["papers"].add(match["slug"])
-        shown[("papers", match["slug"])] = match.group(0)
+        want("papers", match["slug"], match.group(0))
     for match in PAGE_LINK.finditer(text or ""):
         path = page_path_for(match["name"])
         if path.startswith("/pages/"):
-            slug = path.split("/")[2]
-            wanted["pages"].add(slug)
-            shown[("pages", slug)] = match.group(0)
-    for match in SITE_LINK.finditer(text or ""):
-        parts = match["url"].strip("/").split("/")
-        if len(parts) != 2 or not parts[1]:
+            want("pages", path.split("/")[2], match.group(0))
+    if LINK_TARGETS:
+        for match in _site_link().finditer(text or ""):
+            parts = match["url"].strip("/").split("/")
+            if len(parts) == 2 and parts[1]:
+                want(parts[0], parts[1], match["url"])
+    problems = []
+    for kind, slugs in wanted.items():
+        if not slugs:
             continue
-        wanted[parts[0]].add(parts[1])
-        shown[(parts[0], parts[1])] = match["url"]
-    from learning.models import Path
-
-    querysets = {
-        "papers": Paper.objects.all(),
-        "pages": Page.objects.all(),
-        "topics": Topic.objects.all(),
-        "paths": Path.objects.curated(),
-    }
-    known = {
-        kind: set(querysets[kind].filter(slug__in=slugs).values_list("slug", flat=True))
-        if slugs
-        else set()
-        for kind, slugs in wanted.items()
-    }
-    kind_names = {"papers": "paper", "pages": "page", "topics": "topic", "paths": "path"}
-    return [
-        f"Broken link {shown[(kind, slug)]}: there is no {kind_names[kind]} “{slug}”."
-        for kind in wanted
-        for slug in sorted(wanted[kind] - known[kind])
-    ]
+        name, objects = LINK_TARGETS[kind]
+        known = set(objects().filter(slug__in=slugs).values_list("slug", flat=True))
+        problems += [
+            f"Broken link {shown[(kind, slug)]}: there is no {name} “{slug}”."
+            for slug in sorted(slugs - known)
+        ]
+    return problems
 
 
 class MarkdownFormMixin:
@@ -99,8 +122,6 @@ class ContentAdmin(SimpleHistoryAdmin):
     """
 
     def _listed_or_404(self, request, object_id) -> None:
-        from django.http import Http404
-
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404("Not found.")
 
