@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import FullDiffContextHelper, relations_as_recorded, renumber_siblings
 from .models import PublicationStatus
 from .rendering import PAGE_LINK, PAPER_LINK, page_path_for, render_markdown
 
@@ -114,12 +115,29 @@ class MarkdownFormMixin:
         return cleaned
 
 
+class RevertRelationsFormMixin:
+    """On a revert page, the many-to-many fields show the relations of the chosen version."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, pks in relations_as_recorded(self.instance).items():
+            if name in self.fields:
+                self.initial[name] = pks
+
+
 class ContentAdmin(SimpleHistoryAdmin):
     """Base of every content admin: Markdown preview and link checks, history with revert.
 
     History pages only for objects this admin lists: simple-history would otherwise fall back
     to the history table and show (and revert) rows the admin hides, such as personal paths.
+    The history shows each changed text whole, as a diff. A revert restores content, never a
+    place in an order (`revert_keeps`): the order is the parent's, set by dragging rows there.
     """
+
+    object_history_template = "admin/content_history.html"
+    object_history_list_template = "admin/content_history_list.html"
+    object_history_form_template = "admin/content_history_form.html"
+    revert_keeps: tuple[str, ...] = ("position",)
 
     def _listed_or_404(self, request, object_id) -> None:
         if not self.get_queryset(request).filter(pk=object_id).exists():
@@ -131,13 +149,60 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._listed_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def markdown_fields(self) -> tuple[str, ...]:
-        model = self.model
-        return tuple(getattr(model, "markdown_fields", {})) + tuple(
-            getattr(model, "inline_markdown_fields", {})
+        context = {"revert_changes": self._revert_changes(request, object_id, version_id)}
+        return super().history_form_view(
+            request, object_id, version_id, {**context, **(extra_context or {})}
         )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FullDiffContextHelper(self.model, historical_record)
+
+    def _revert_changes(self, request, object_id, version_id) -> list[dict]:
+        """What reverting to this version would change, as on the history page."""
+        opts = self.model._meta
+        manager = getattr(self.model, opts.simple_history_manager_attribute)
+        history = manager.filter(**{opts.pk.attname: object_id})
+        version = history.filter(history_id=version_id).first()
+        latest = history.order_by("-history_date", "-history_id").first()
+        if version is None or latest is None or version.pk == latest.pk:
+            return []
+        excluded = self._kept_on_revert()
+        delta = version.diff_against(latest, excluded_fields=excluded, foreign_keys_are_objs=True)
+        helper = self.get_historical_record_context_helper(request, version)
+        return helper.context_for_delta_changes(delta)
+
+    def _kept_on_revert(self) -> list[str]:
+        names = {f.name for f in self.model._meta.concrete_fields}
+        return [name for name in self.revert_keeps if name in names]
+
+    def _is_revert(self, request) -> bool:
+        match = getattr(request, "resolver_match", None)
+        opts = self.model._meta
+        return match is not None and match.url_name == (
+            f"{opts.app_label}_{opts.model_name}_simple_history"
+        )
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self._is_revert(request):
+            exclude += [name for name in self._kept_on_revert() if name not in exclude]
+        return exclude or None
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._is_revert(request):  # also when an admin lists its fields itself
+            fields = [name for name in fields if name not in self._kept_on_revert()]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        kept = self._kept_on_revert() if change and self._is_revert(request) else []
+        if kept:
+            current = type(obj)._default_manager.filter(pk=obj.pk).values(*kept).first() or {}
+            for name, value in current.items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+        if kept:
+            renumber_siblings(obj, user=request.user)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.markdown_fields():
@@ -148,10 +213,17 @@ class ContentAdmin(SimpleHistoryAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def markdown_fields(self) -> tuple[str, ...]:
+        model = self.model
+        return tuple(getattr(model, "markdown_fields", {})) + tuple(
+            getattr(model, "inline_markdown_fields", {})
+        )
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         fields = self.markdown_fields()
-        return type(form.__name__, (MarkdownFormMixin, form), {"markdown_field_names": fields})
+        mixins = (MarkdownFormMixin, RevertRelationsFormMixin, form)
+        return type(form.__name__, mixins, {"markdown_field_names": fields})
 
 
 class SortableInlineMixin:

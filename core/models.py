@@ -27,8 +27,9 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class ContentModel(models.Model):
-    """Content typed by curators: line endings are normalised on save, so text typed in a
-    browser (`\\r\\n`) is stored, exported and compared as the file has it (`\\n`)."""
+    """Content typed by curators: text is kept in one canonical form on save (`\\n` line
+    endings, no surrounding white space, as Django's forms and the content file have it), so
+    text typed in a browser (`\\r\\n`) or loaded from the file compares equal."""
 
     class Meta:
         abstract = True
@@ -41,8 +42,9 @@ class ContentModel(models.Model):
         for field in self._meta.concrete_fields:
             if isinstance(field, (models.CharField, models.TextField)):
                 value = getattr(self, field.attname)
-                if isinstance(value, str) and "\r" in value:
-                    setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+                if isinstance(value, str):
+                    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+                    setattr(self, field.attname, value)
 
 
 class Publishable(models.Model):

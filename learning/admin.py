@@ -1,10 +1,12 @@
 """Paths and their structure in the curator workspace. Only curated paths: learners' personal
-paths are private and never listed here."""
+paths are private and never appear here (CuratedOnlyAdminMixin)."""
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from core.admin import (
     ContentAdmin,
@@ -34,12 +36,62 @@ from .models import (
     StepStatus,
 )
 
+# How each model with learners' private rows reaches its path ("" for a path itself).
+PATH_LOOKUPS = {Path: "", Phase: "path", Step: "path", PathSection: "path"}
+
+
+def curated_only(path_lookup: str) -> dict[str, bool]:
+    """The filter keeping the roadmap's own rows: those whose path (reached by `path_lookup`,
+    "" on a path itself) has no owner."""
+    return {f"{path_lookup}__owner__isnull" if path_lookup else "owner__isnull": True}
+
+
+def curated(model) -> QuerySet:
+    """`model`'s rows that belong to the roadmap, none of a learner's personal path."""
+    return model._default_manager.filter(**curated_only(PATH_LOOKUPS[model]))
+
 
 class CuratedPathFilter(admin.RelatedFieldListFilter):
     """The path filter, listing curated paths only (personal paths are private)."""
 
     def field_choices(self, field, request, model_admin):
-        return [(path.pk, str(path)) for path in Path.objects.curated().order_by("number")]
+        return [(path.pk, str(path)) for path in curated(Path).order_by("number")]
+
+
+class CuratedOnlyAdminMixin:
+    """Curated content only, everywhere in one admin: its list, change and history pages (one
+    queryset), the choices of its foreign keys and its path filter. Learners' personal paths
+    are their private data and never appear in the admin.
+
+    Each admin declares `path_lookup`, how its model reaches a path: "" for Path itself, None
+    for content that belongs to no path (it has no private rows, but its choices are still
+    restricted)."""
+
+    path_lookup: str | None
+
+    def __init__(self, *args, **kwargs):
+        if not hasattr(self, "path_lookup"):
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare path_lookup.")
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.path_lookup is None:
+            return queryset
+        return queryset.filter(**curated_only(self.path_lookup))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if model in PATH_LOOKUPS:
+            queryset = curated(model)
+            kwargs["queryset"] = queryset.select_related("path") if model is not Path else queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        return [
+            ("path", CuratedPathFilter) if name == "path" else name
+            for name in super().get_list_filter(request)
+        ]
 
 
 class PathFixedOnceSavedMixin:
@@ -79,7 +131,7 @@ class PathSectionInline(SortableInlineMixin, admin.TabularInline):
 
 
 @admin.register(Path)
-class PathAdmin(LearnerSafeDeleteMixin, ContentAdmin):
+class PathAdmin(LearnerSafeDeleteMixin, CuratedOnlyAdminMixin, ContentAdmin):
     list_display = [
         "number", "title", "audience", "status", "phase_count", "step_count", "learner_count",
     ]  # fmt: skip
@@ -92,12 +144,13 @@ class PathAdmin(LearnerSafeDeleteMixin, ContentAdmin):
     actions = [publish_selected, unpublish_selected]
     delete_instead = "Make it a draft instead: learners keep it, visitors no longer see it."
     view_on_site = True
+    path_lookup = ""
+    revert_keeps = ("number",)  # the place in the catalog, like a position
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .curated()
             .annotate(
                 _phases=count_of(Phase.objects, "path"),
                 _steps=count_of(Step.objects.current(), "path"),
@@ -140,26 +193,20 @@ class StepInline(SortableInlineMixin, admin.TabularInline):
 
 
 @admin.register(Phase)
-class PhaseAdmin(PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, ContentAdmin):
+class PhaseAdmin(
+    PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, CuratedOnlyAdminMixin, ContentAdmin
+):
     list_display = ["__str__", "path", "position", "step_count"]
-    list_filter = [("path", CuratedPathFilter)]
+    list_filter = ["path"]
     list_select_related = ["path"]
     search_fields = ["label", "title"]
     inlines = [StepInline]
     delete_instead = "Move its steps to another phase, or archive them, first."
+    path_lookup = "path"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(path__owner__isnull=True)
-            .annotate(_steps=count_of(Step.objects.current(), "phase"))
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "path":
-            kwargs["queryset"] = Path.objects.curated()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        steps = count_of(Step.objects.current(), "phase")
+        return super().get_queryset(request).annotate(_steps=steps)
 
     @admin.display(description="steps", ordering="_steps")
     def step_count(self, obj):
@@ -186,31 +233,20 @@ class StepPaperInline(PreloadedAutocompleteInlineMixin, SortableInlineMixin, adm
 
 
 @admin.register(Step)
-class StepAdmin(PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, ContentAdmin):
+class StepAdmin(
+    PathFixedOnceSavedMixin, LearnerSafeDeleteMixin, CuratedOnlyAdminMixin, ContentAdmin
+):
     list_display = ["__str__", "path", "phase", "position", "archived", "done_by"]
-    list_filter = [("path", CuratedPathFilter), "archived", "papers__topics"]
+    list_filter = ["path", "archived", "papers__topics"]
     list_select_related = ["path", "phase"]
     search_fields = ["title", "body", "slug"]
     inlines = [StepPaperInline]
     readonly_fields = ["learner_progress"]
     actions = ["archive", "unarchive"]
+    path_lookup = "path"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(path__owner__isnull=True)
-            .annotate(_done=done_count())
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "path":
-            kwargs["queryset"] = Path.objects.curated()
-        if db_field.name == "phase":
-            kwargs["queryset"] = Phase.objects.filter(path__owner__isnull=True).select_related(
-                "path"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().get_queryset(request).annotate(_done=done_count())
 
     @admin.display(description="learners done", ordering="_done")
     def done_by(self, obj):
@@ -250,14 +286,36 @@ admin.site.unregister(Paper)
 
 
 @admin.register(Paper)
-class PaperWithStepsAdmin(LearnerSafeDeleteMixin, PaperAdmin):
-    """Papers, with how many steps use each, and no delete that would lose learners' records."""
+class PaperWithStepsAdmin(LearnerSafeDeleteMixin, CuratedOnlyAdminMixin, PaperAdmin):
+    """Papers, with how many of the roadmap's steps use each, and no delete that would lose
+    learners' records."""
 
     list_display = [*PaperAdmin.list_display, "step_count"]
     delete_instead = "Make it a draft instead, or take it out of those steps first."
+    path_lookup = None  # a paper belongs to no path; the steps counted are curated ones
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_steps=count_of(StepPaper.objects, "paper"))
+        curated_uses = StepPaper.objects.filter(**curated_only("step__path"))
+        return super().get_queryset(request).annotate(_steps=count_of(curated_uses, "paper"))
+
+    def get_deleted_objects(self, objs, request):
+        """Personal paths' steps that keep a paper from being deleted are counted, never
+        named: they are learners' private data."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        private = StepPaper.objects.filter(paper__in=list(objs)).exclude(
+            **curated_only("step__path")
+        )
+        hidden = {
+            f"{capfirst(StepPaper._meta.verbose_name)}: {use}"
+            for use in private.select_related("step", "paper")
+        }
+        if hidden:
+            protected = [item for item in protected if str(item) not in hidden]
+            protected.append(
+                f"Used in {len(hidden)} step{'s' if len(hidden) != 1 else ''} of learners' "
+                "personal paths (private, not listed). Make it a draft instead."
+            )
+        return deleted, model_count, perms_needed, protected
 
     @admin.display(description="steps", ordering="_steps")
     def step_count(self, obj):
@@ -269,14 +327,12 @@ class PaperWithStepsAdmin(LearnerSafeDeleteMixin, PaperAdmin):
 
 
 @admin.register(PathSection)
-class PathSectionAdmin(ContentAdmin):
+class PathSectionAdmin(CuratedOnlyAdminMixin, ContentAdmin):
     list_display = ["title", "path", "position"]
-    list_filter = [("path", CuratedPathFilter)]
+    list_filter = ["path"]
     list_select_related = ["path"]
     search_fields = ["title", "body"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(path__owner__isnull=True)
+    path_lookup = "path"
 
 
 class ChecklistItemInline(SortableInlineMixin, admin.TabularInline):
@@ -286,19 +342,22 @@ class ChecklistItemInline(SortableInlineMixin, admin.TabularInline):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(ContentAdmin):
+class ChecklistAdmin(CuratedOnlyAdminMixin, ContentAdmin):
     list_display = ["title", "position"]
+    path_lookup = None  # the roadmap's own checklists; no learner has one
     inlines = [ChecklistItemInline]
 
 
 @admin.register(Depth)
-class DepthAdmin(ContentAdmin):
+class DepthAdmin(CuratedOnlyAdminMixin, ContentAdmin):
     list_display = ["key", "label", "description", "position"]
+    path_lookup = None
 
 
 @admin.register(RoadmapInfo)
-class RoadmapInfoAdmin(ContentAdmin):
+class RoadmapInfoAdmin(CuratedOnlyAdminMixin, ContentAdmin):
     list_display = ["title", "last_updated"]
+    path_lookup = None
 
     def has_add_permission(self, request):
         return not RoadmapInfo.objects.exists()

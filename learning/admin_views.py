@@ -65,7 +65,8 @@ class ImportForm(forms.Form):
 @staff_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def roadmap_import(request):
-    """Upload → a dry run showing added / changed / unchanged / refused → apply, all or nothing."""
+    """Upload → a dry run showing added / changed / unchanged / refused, and for each entry that
+    would change its fields from → to → apply, all or nothing."""
     _require_content_permissions(request)
     context = {**admin.site.each_context(request), "title": "Import a roadmap file"}
     if request.method == "POST" and request.POST.get("apply") == "yes":

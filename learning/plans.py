@@ -88,6 +88,23 @@ def personal_path_regroup(
         rank = {pk: i for i, pk in enumerate(order)}
         current.sort(key=lambda s: rank.get(s.pk, len(rank)))
     plan = plan_schedule(current, path=path, depth=depth, hours_per_week=hours_per_week)
+    used = _weeks_as_phases(path, plan, current)
+    for index, step in enumerate(current):
+        step.position = index
+    used_ids = {p.pk for p in used}
+    fallback = used[-1] if used else _holding_phase(path, {p.slug: p for p in path.phases.all()})
+    for step in steps:
+        if step.archived and step.phase_id not in used_ids:
+            step.phase = fallback
+    Step.objects.bulk_update(steps, ["phase", "position"])
+    Phase.objects.filter(path=path).exclude(pk__in=used_ids | {fallback.pk}).delete()
+    _store_hours(path, current, depth)
+    return plan
+
+
+def _weeks_as_phases(path: Path, plan: Schedule, current: list[Step]) -> list[Phase]:
+    """One phase per week block of the schedule (made or updated in bulk, without history: a
+    personal path's phases are the learner's private data); steps assigned to them."""
     phases = {p.slug: p for p in Phase.objects.filter(path=path)}
     used: list[Phase] = []
     created, changed = [], []
@@ -106,39 +123,22 @@ def personal_path_regroup(
             for name, value in values.items():
                 setattr(phase, name, value)
             (changed if phase.pk else created).append(phase)
-        phases[slug] = phase
         used.append(phase)
         for step in members:
             step.phase = phase
-    # In bulk and without history: a personal path's phases are the learner's private data.
     Phase.objects.bulk_create(created)
     Phase.objects.bulk_update(changed, ["position", "label", "title", "duration", "goal"])
-    for index, step in enumerate(current):
-        step.position = index
-    used_ids = {p.pk for p in used}
-    fallback = used[-1] if used else _holding_phase(path, phases)
-    for step in steps:
-        if step.archived and step.phase_id not in used_ids:
-            step.phase = fallback
-    Step.objects.bulk_update(steps, ["phase", "position"])
-    keep = used_ids | {fallback.pk}
-    Phase.objects.filter(path=path).exclude(pk__in=keep).delete()
+    return used
 
-    totals = {}
-    for key in DEPTHS:
-        totals[key] = sum(path_step_hours(current, path=path, depth=key), Decimal(0))
+
+def _store_hours(path: Path, current: list[Step], depth: str) -> None:
+    totals = {
+        key: sum(path_step_hours(current, path=path, depth=key), Decimal(0)) for key in DEPTHS
+    }
     path.hours_quick, path.hours_thorough, path.hours_deep = (totals[d] for d in DEPTHS)
     path.time_estimate = f"{hours_display(totals[depth])} h at {DepthKey(depth).label}"
-    path.save(
-        update_fields=[
-            "hours_quick",
-            "hours_thorough",
-            "hours_deep",
-            "time_estimate",
-            "plan_revision",
-        ]
-    )
-    return plan
+    fields = ["hours_quick", "hours_thorough", "hours_deep", "time_estimate", "plan_revision"]
+    path.save(update_fields=fields)
 
 
 def _holding_phase(path: Path, phases: dict[str, Phase]) -> Phase:

@@ -114,13 +114,8 @@ def path_state(
     """
     phases = list(path.phases.all())
     all_steps = [step for phase in phases for step in phase.steps.all()]
-    estimates = dict(
-        zip(
-            (s.pk for s in all_steps),
-            path_step_hours(all_steps, path=path, depth=depth),
-            strict=True,
-        )
-    )
+    hours = path_step_hours(all_steps, path=path, depth=depth)
+    estimates = dict(zip((s.pk for s in all_steps), hours, strict=True))
     path_tally = Tally()
     phase_states = []
     next_step = None
@@ -128,25 +123,12 @@ def path_state(
         tally = Tally()
         states = []
         for step in phase.steps.all():
-            row = progress.get(step.pk)
-            state = StepState(
-                step=step,
-                status=row.status if row else StepStatus.NOT_STARTED,
-                note=row.note if row else "",
-                note_html=row.note_html if row else "",
+            state = _step_state(
+                step,
+                progress.get(step.pk),
                 estimate=estimates.get(step.pk, ZERO),
-                papers=[
-                    link.paper
-                    for link in step.step_papers.all()
-                    if show_drafts or not link.paper.is_draft
-                ],
-                read_in=sorted(
-                    {
-                        title
-                        for link in step.step_papers.all()
-                        for title in read_elsewhere.get(link.paper_id, [])
-                    }
-                ),
+                read_elsewhere=read_elsewhere,
+                show_drafts=show_drafts,
             )
             if next_step is None and not state.finished:
                 state.is_next = True
@@ -165,22 +147,42 @@ def path_state(
             )
         )
     hours_by_depth, pace = None, hours_per_week
-    if path.is_personal:  # the plan's own pace when the learner has not set one
-        pace = hours_per_week or (path.builder_answers or {}).get("hours_per_week")
-        _weeks_as_planned(phase_states, pace)
-        hours_by_depth = [
-            (key, label, sum(path_step_hours(all_steps, path=path, depth=key), ZERO))
-            for key, label in DepthKey.choices
-        ]
+    if path.is_personal:
+        pace, hours_by_depth = _as_planned(path, phase_states, all_steps, hours_per_week)
     left = [s.estimate for p in phase_states for s in p.steps if not s.finished]
     return PathState(
         phases=phase_states,
         tally=path_tally,
         next_step=next_step,
-        remaining=schedule(
-            left, pace if path.is_personal else hours_per_week, timezone.localdate()
-        ),
+        remaining=schedule(left, pace, timezone.localdate()),
         hours_by_depth=hours_by_depth,
+    )
+
+
+def _as_planned(path, phase_states, all_steps, hours_per_week):
+    """A personal path's pace (the plan's own when the learner has not set one), its weeks
+    named from the schedule, and its hours at each depth."""
+    pace = hours_per_week or (path.builder_answers or {}).get("hours_per_week")
+    _weeks_as_planned(phase_states, pace)
+    hours_by_depth = [
+        (key, label, sum(path_step_hours(all_steps, path=path, depth=key), ZERO))
+        for key, label in DepthKey.choices
+    ]
+    return pace, hours_by_depth
+
+
+def _step_state(step, row, *, estimate, read_elsewhere, show_drafts) -> StepState:
+    links = list(step.step_papers.all())
+    return StepState(
+        step=step,
+        status=row.status if row else StepStatus.NOT_STARTED,
+        note=row.note if row else "",
+        note_html=row.note_html if row else "",
+        estimate=estimate,
+        papers=[link.paper for link in links if show_drafts or not link.paper.is_draft],
+        read_in=sorted(
+            {title for link in links for title in read_elsewhere.get(link.paper_id, [])}
+        ),
     )
 
 

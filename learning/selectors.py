@@ -9,15 +9,17 @@ from django.db.models import Prefetch
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from papers.models import Paper, Topic
+from papers.models import Page, Paper, Topic
 
 from .models import (
     Checklist,
     ChecklistTick,
+    Depth,
     Enrollment,
     Path,
     Phase,
     ProgressEvent,
+    RoadmapInfo,
     Step,
     StepPaper,
     StepProgress,
@@ -54,6 +56,33 @@ def path_outline(*, slug: str, user) -> Path:
 
 def catalog_paths(*, user):
     return Path.objects.curated().visible_to(user).order_by("number", "title")
+
+
+@dataclass
+class Catalog:
+    """What the catalog page shows, read lazily by the template in a fixed number of queries."""
+
+    info: RoadmapInfo | None
+    paths: object
+    depths: list[Depth]
+    topics: object
+    pages: object
+    checklists: object
+
+
+def catalog(*, user) -> dict:
+    """The catalog page's context: the roadmap's texts, the paths the visitor may see, depths,
+    topics, reference pages and checklists."""
+    return vars(
+        Catalog(
+            info=RoadmapInfo.objects.first(),
+            paths=catalog_paths(user=user),
+            depths=list(Depth.objects.all()),
+            topics=Topic.objects.all(),
+            pages=Page.objects.visible_to(user).only("slug", "title", "status"),
+            checklists=Checklist.objects.prefetch_related("items"),
+        )
+    )
 
 
 def papers_read_elsewhere(*, user, path: Path) -> dict[int, list[str]]:

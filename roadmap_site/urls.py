@@ -6,7 +6,7 @@ from django.urls import include, path
 
 import papers.urls
 from learning import admin_views, record_views
-from learning import views as learning_views
+from learning.views import catalog as learning_catalog
 
 from . import views
 
@@ -18,7 +18,7 @@ admin.site.site_title = "Learning Roadmap admin"
 # A paper's page lists the steps that use it, so learning serves it, under the library's name.
 papers_urls = [
     *papers.urls.urlpatterns,
-    path("papers/<slug:slug>/", learning_views.paper_detail, name="paper_detail"),
+    path("papers/<slug:slug>/", learning_catalog.paper_detail, name="paper_detail"),
 ]
 
 urlpatterns = [

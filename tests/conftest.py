@@ -1,4 +1,7 @@
-"""Fixtures shared by the whole suite: users and logged-in clients."""
+"""Fixtures shared by the whole suite: users, logged-in clients and the seed roadmap.
+
+Tests that only need *some* content make it with tests.factories; the seed roadmap (the
+`roadmap` fixture) is for the tests about the seed itself."""
 
 from pathlib import Path as FilePath
 
@@ -9,7 +12,7 @@ from accounts.services import superuser_ensure
 from learning.content import content_import, parse_document
 from learning.models import Path
 
-PASSWORD = "correct-horse-battery-staple"
+from .factories import PASSWORD, EnrollmentFactory, PathFactory, UserFactory, steps_of
 
 
 def pytest_collection_modifyitems(items):
@@ -31,15 +34,28 @@ def password():
 
 
 @pytest.fixture
-def make_user(db, django_user_model):
+def make_user(db):
     """Create learners: make_user("a@example.com")."""
     created = iter(range(1, 10_000))
 
     def make(email=None, **extra):
         email = email or f"learner{next(created)}@example.com"
-        return django_user_model.objects.create_user(email=email, password=PASSWORD, **extra)
+        return UserFactory(email=email, **extra)
 
     return make
+
+
+@pytest.fixture
+def client_for(db):
+    """A client logged in as a user: client_for(user), or with Client's options,
+    client_for(user, enforce_csrf_checks=True)."""
+
+    def log_in(user, **client_options) -> Client:
+        logged_in = Client(**client_options)
+        logged_in.force_login(user)
+        return logged_in
+
+    return log_in
 
 
 @pytest.fixture
@@ -54,11 +70,28 @@ def other_user(make_user):
 
 
 @pytest.fixture
-def auth_client(user):
+def auth_client(user, client_for):
     """A client logged in as `user`, separate from the anonymous `client` fixture."""
-    logged_in = Client()
-    logged_in.force_login(user)
-    return logged_in
+    return client_for(user)
+
+
+@pytest.fixture
+def path(db):
+    """A published curated path (not the seed's): two phases, of three steps and of two, each
+    step with a paper of its own."""
+    return PathFactory(phase_sizes=[3, 2])
+
+
+@pytest.fixture
+def steps(path):
+    """The path's steps in reading order."""
+    return steps_of(path)
+
+
+@pytest.fixture
+def enrollment(user, path):
+    """`user` following `path` at the Thorough depth."""
+    return EnrollmentFactory(user=user, path=path, depth="thorough")
 
 
 @pytest.fixture
@@ -68,10 +101,8 @@ def curator(db):
 
 
 @pytest.fixture
-def curator_client(curator):
-    logged_in = Client()
-    logged_in.force_login(curator)
-    return logged_in
+def curator_client(curator, client_for):
+    return client_for(curator)
 
 
 CONTENT_FILE = FilePath(__file__).resolve().parent.parent / "content" / "roadmap.yaml"

@@ -5,9 +5,13 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import IntegrityError
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 pytestmark = pytest.mark.django_db
+
+LOG_IN_LINK = '<a href="/accounts/login/">Log in</a>'
 
 
 def test_user_model_uses_email_as_the_login():
@@ -19,8 +23,6 @@ def test_user_model_uses_email_as_the_login():
 
 
 def test_emails_are_unique_whatever_their_case():
-    from django.db import IntegrityError
-
     User = get_user_model()
     User.objects.create_user(email="ada@example.com", password="x" * 12)
     with pytest.raises(IntegrityError):
@@ -56,7 +58,7 @@ def test_login_and_logout(client, user, password):
     assert user.email in client.get("/").content.decode()
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
-    assert ">Log in</a>" in client.get("/").content.decode()
+    assertContains(client.get("/"), LOG_IN_LINK, html=True)
 
 
 def test_wrong_password_is_refused_with_a_message(client, user):
@@ -85,7 +87,7 @@ def test_mandatory_verification_blocks_login_until_confirmed(client, settings, p
         reverse("account_signup"),
         {"email": "careful@example.com", "password1": password, "password2": password},
     )
-    assert ">Log in</a>" in client.get("/").content.decode(), "not logged in yet"
+    assertContains(client.get("/"), LOG_IN_LINK, html=True)  # not logged in yet
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
     client.post(link.group(1))
@@ -96,9 +98,6 @@ def test_mandatory_verification_blocks_login_until_confirmed(client, settings, p
     assert "careful@example.com" in client.get("/").content.decode()
 
 
-def test_logout_needs_a_post_with_csrf(user, password):
-    from django.test import Client
-
-    csrf_client = Client(enforce_csrf_checks=True)
-    csrf_client.force_login(user)
+def test_logout_needs_a_post_with_csrf(user, client_for):
+    csrf_client = client_for(user, enforce_csrf_checks=True)
     assert csrf_client.post(reverse("account_logout")).status_code == 403

@@ -178,27 +178,38 @@ def test_moving_a_step_to_another_phase_keeps_the_step(roadmap, content_document
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda d: d["papers"][2].pop("title"), "papers[2] (bert): 'title' is required"),
-        (lambda d: d["papers"][2].update(year="soon"), "papers[2] (bert): 'year' must be a whole"),
+        (lambda d: d["papers"][2].pop("title"), "papers[bert].title: is required"),
+        (
+            lambda d: d["papers"][2].update(year="soon"),
+            "papers[bert].year: must be a whole number, got “soon”",
+        ),
         (
             lambda d: d["papers"][0].update(prerequisites=["llama"]),
-            "prerequisites form a cycle: attention-is-all-you-need → llama → scaling-laws → "
-            "attention-is-all-you-need",
+            "papers: prerequisites form a cycle: attention-is-all-you-need → llama → "
+            "scaling-laws → attention-is-all-you-need",
         ),
         (
             lambda d: d["paths"][0]["phases"][0]["steps"][0].update(papers=["no-such-paper"]),
-            "'papers' names an unknown paper: 'no-such-paper'",
+            "paths[complete-beginner].phases[week-1].steps[start-with-transformers].papers: "
+            "unknown paper “no-such-paper”",
         ),
         (
             lambda d: d["paths"][0]["phases"][0]["steps"][0].update(
                 body="[x](./02-attention-is-all-you-need/summary.md)"
             ),
+            "steps[start-with-transformers].body: link ./02-attention-is-all-you-need/summary.md "
             "has number 02 but attention-is-all-you-need is number 01",
         ),
-        (lambda d: d["paths"][1].update(slug="Not A Slug"), "'slug' must be a slug"),
-        (lambda d: d["papers"][1].update(number=1), "number 1 is used 2 times"),
-        (lambda d: d.update(format="something/9"), "format: must be 'learning-roadmap/1'"),
-        (lambda d: d["papers"][3]["hours"].update(quick=-1), "'hours.quick' must be a number"),
+        (lambda d: d["paths"][1].update(slug="Not A Slug"), "paths[1].slug: must be a slug"),
+        (lambda d: d["papers"][1].update(number=1), "papers: number “1” is used 2 times"),
+        (
+            lambda d: d.update(format="something/9"),
+            "format: must be learning-roadmap/1, got “something/9”",
+        ),
+        (
+            lambda d: d["papers"][3]["hours"].update(quick=-1),
+            "papers[gpt3-few-shot-learners].hours.quick: must be at least 0, got -1",
+        ),
     ],
 )
 def test_invalid_content_is_refused_naming_the_entry_and_changes_nothing(
@@ -268,17 +279,23 @@ def test_load_content_if_empty_keeps_admin_edits(roadmap):
     [
         (
             lambda d: d["paths"][0]["phases"][0]["steps"][0].update(label="x" * 41),
-            "'label' is longer than 40 characters",
+            "steps[start-with-transformers].label: is longer than 40 characters",
         ),
-        (lambda d: d["papers"][0].update(year=40000), "'year' must be a whole number from 1900"),
-        (lambda d: d["topics"][0].update(papers=[["clip"]]), "must list paper slugs as text"),
+        (
+            lambda d: d["papers"][0].update(year=40000),
+            "papers[attention-is-all-you-need].year: must be at most 2100, got 40000",
+        ),
+        (
+            lambda d: d["topics"][0].update(papers=[["clip"]]),
+            "topics[vision].papers[0]: must be text, got ['clip']",
+        ),
         (
             lambda d: d["checklists"][0]["items"].append("日本語の項目"),
-            "needs a 'slug': its text gives none",
+            "checklists[tracking-progress].items[5]: needs a `slug`: its text gives none",
         ),
         (
             lambda d: d["paths"][0]["phases"][0]["steps"][0].update(archived="yes"),
-            "'archived' must be true or false",
+            "steps[start-with-transformers].archived: must be true or false, got “yes”",
         ),
     ],
 )

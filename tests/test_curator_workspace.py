@@ -285,7 +285,7 @@ def test_a_refused_import_changes_nothing(editor):
     assert response.status_code == 400
     html = unescape(response.content.decode())
     assert "broken.yaml is refused; nothing was changed." in html
-    assert "'year' must be a whole number" in html
+    assert "papers[attention-is-all-you-need].year: must be a whole number" in html
     assert not Step.objects.filter(title="Changed but the file is bad").exists()
     editor.post(reverse("roadmap_import"), {"apply": "yes"})
     assert not Step.objects.filter(title="Changed but the file is bad").exists()

@@ -33,64 +33,32 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from core.models import PublicationStatus
 from learning import builder, selectors, services
+from learning.drafts import draft_edit, draft_replan
+from learning.library import load_library
 from learning.models import Enrollment, Path, Phase, Step, StepProgress, StepStatus
-from learning.planner import Answers, PlanError, draft_edit, draft_replan, make_plan
+from learning.planner import PlanError, make_plan
 from learning.record import learner_export, learner_import
+from learning.saved_plans import SavedPlan, draft_for_path, draft_new, saved_order
 from papers.models import Paper
+
+from .durability_support import (
+    CURATED,
+    PAPERS,
+    answers,
+    depths,
+    edits,
+    indexes,
+    normalise,
+    notes,
+    paces,
+    pristine_library,
+    statuses,
+)
 
 EXAMPLES = int(os.environ.get("DURABILITY_EXAMPLES", 200))
 STEPS_PER_EXAMPLE = 8
 RUNS = {"examples": 0, "actions": 0, "checks": 0, "saves": 0, "old pages": 0, "round trips": 0}
 _emails = itertools.count()
-
-statuses = st.sampled_from(StepStatus.values)
-notes = st.sampled_from(["", "why?", "**key** idea", "re-read §3", "x" * 40])
-indexes = st.integers(min_value=0, max_value=50)
-depths = st.sampled_from(["quick", "thorough", "deep"])
-paces = st.integers(min_value=1, max_value=12)
-CURATED = ("ai-product-manager", "software-engineer")
-PAPERS = ("clip", "rag", "lora", "bert", "chain-of-thought")
-
-edits = st.lists(
-    st.tuples(st.sampled_from(["up", "down", "remove", "add"]), indexes, st.sampled_from(PAPERS)),
-    max_size=4,
-)
-answers = st.builds(
-    Answers,
-    background=st.sampled_from(["beginner", "engineer", "researcher"]),
-    interests=st.lists(st.sampled_from(["vision", "language", "efficiency"]), unique=True).map(
-        tuple
-    ),
-    depth=depths,
-    hours_per_week=paces,
-    known=st.lists(st.sampled_from(PAPERS), unique=True, max_size=2).map(frozenset),
-    project=st.booleans(),
-)
-
-_library_cache = []
-
-
-def _pristine_library():
-    """The library as the seed has it: every example starts from the same rolled-back data."""
-    if not _library_cache:
-        _library_cache.append(builder.load_library())
-    return _library_cache[0]
-
-
-def normalise(document: dict) -> dict:
-    """A learner record without what an import cannot keep: when it was exported, the account
-    itself, and the personal paths' slugs (a new account's paths get new ones)."""
-    document = {k: v for k, v in document.items() if k not in ("exported_at", "account")}
-    slugs = {p["slug"]: f"personal-{i}" for i, p in enumerate(document.get("personal_paths", []))}
-
-    def rename(value):
-        if isinstance(value, dict):
-            return {k: rename(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [rename(v) for v in value]
-        return slugs.get(value, value) if isinstance(value, str) else value
-
-    return rename(document)
 
 
 class Durability(RuleBasedStateMachine):
@@ -98,7 +66,7 @@ class Durability(RuleBasedStateMachine):
         super().__init__()
         self.savepoint = transaction.savepoint()
         self.user = get_user_model().objects.create_user(email=f"model{next(_emails)}@ex.com")
-        self.library = _pristine_library()
+        self.library = pristine_library()
         self.expected: dict[int, tuple[str, str]] = {}  # step id → (status, note) as set
         self.pages: list = []  # builder drafts the learner was shown, as pages left open
         RUNS["examples"] += 1
@@ -192,7 +160,7 @@ class Durability(RuleBasedStateMachine):
     def _edit(self, draft, edits):
         """The learner's edits in the builder: up, down, remove (a step) or add (a paper)."""
         path = Path.objects.filter(owner=self.user, slug=draft.path).first()
-        library = builder.SavedPlan.load(user=self.user, path=path).library(self.library)
+        library = SavedPlan.load(user=self.user, path=path).library(self.library)
         for action, index, paper in edits:
             if not draft.order:
                 break
@@ -207,7 +175,7 @@ class Durability(RuleBasedStateMachine):
         confirmed = ()
         if confirm and draft.path:
             path = Path.objects.get(owner=self.user, slug=draft.path)
-            saved = builder.SavedPlan.load(user=self.user, path=path)
+            saved = SavedPlan.load(user=self.user, path=path)
             changes = saved.changes(draft.order, saved.library(self.library))
             confirmed = [c.key for c in changes.removed_with_progress]
         try:
@@ -230,15 +198,15 @@ class Durability(RuleBasedStateMachine):
 
     @rule(answers=answers, edits=edits, confirm=st.booleans())
     def build_edit_and_save_a_plan(self, answers, edits, confirm):
-        self._save_twice(self._edit(builder.draft_new(self.library, answers), edits), confirm)
+        self._save_twice(self._edit(draft_new(self.library, answers), edits), confirm)
 
     @rule(answers=answers, edits=edits, confirm=st.booleans())
     def replan_edit_and_save(self, answers, edits, confirm):
         path = self._own_path()
         if path is None:
             return
-        saved = builder.SavedPlan.load(user=self.user, path=path)
-        draft = builder.draft_for_path(user=self.user, path=path)
+        saved = SavedPlan.load(user=self.user, path=path)
+        draft = draft_for_path(user=self.user, path=path)
         draft = draft_replan(saved.library(self.library), draft, answers, kept=saved.kept)
         self._save_twice(self._edit(draft, edits), confirm)
 
@@ -304,12 +272,12 @@ class Durability(RuleBasedStateMachine):
     def curator_publishes_or_unpublishes_a_paper(self, slug, published):
         status = PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT
         Paper.objects.filter(slug=slug).update(status=status)
-        self.library = builder.load_library()
+        self.library = load_library()
 
     @rule(slug=st.sampled_from(PAPERS), quarters=st.integers(min_value=1, max_value=80))
     def curator_changes_a_papers_hours(self, slug, quarters):
         Paper.objects.filter(slug=slug).update(hours_thorough=Decimal(quarters) / 4)
-        self.library = builder.load_library()
+        self.library = load_library()
 
     # --- What must always hold ------------------------------------------------------------
 
@@ -319,7 +287,7 @@ class Durability(RuleBasedStateMachine):
                 "step_id", "status", "note", "step__archived", "step__path_id"
             )
         )
-        plans = {p.pk: builder.saved_order(p) for p in Path.objects.filter(owner=self.user)}
+        plans = {p.pk: saved_order(p) for p in Path.objects.filter(owner=self.user)}
         return progress, plans
 
     @invariant()
@@ -359,14 +327,14 @@ class Durability(RuleBasedStateMachine):
         path = self._own_path()
         if path is None:
             return
-        saved = builder.SavedPlan.load(user=self.user, path=path)
+        saved = SavedPlan.load(user=self.user, path=path)
         current = Step.objects.current().filter(path=path).count()
         assert len(saved.order) == current, "the builder sees every step of the path"
         outline = selectors.path_outline(slug=path.slug, user=self.user)
         page = selectors.learner_path(path=outline, user=self.user)
         if page.enrollment is None:
             return
-        draft = builder.draft_for_path(user=self.user, path=path)
+        draft = draft_for_path(user=self.user, path=path)
         library = saved.library(self.library)
         plan = make_plan(
             library,

@@ -5,10 +5,16 @@ from html.parser import HTMLParser
 import pytest
 
 from core.rendering import render_markdown
-from learning.models import Path, PathSection, RoadmapInfo, Step
-from papers.models import GlossaryTerm, Page, Paper
+from learning.models import RoadmapInfo
 
-pytestmark = pytest.mark.usefixtures("roadmap")
+from .factories import (
+    GlossaryTermFactory,
+    PageFactory,
+    PaperFactory,
+    PathFactory,
+    PathSectionFactory,
+    StepFactory,
+)
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -111,10 +117,23 @@ def test_renderer_neutralizes_payload(payload):
     assert unsafe_parts(render_markdown(f"Some **text** before.\n\n{payload}\n\nAnd after.")) == []
 
 
+def roadmap_info() -> RoadmapInfo:
+    """The roadmap's single row of texts (the seed's, if it is loaded)."""
+    return RoadmapInfo.objects.get_or_create(defaults={"title": "Roadmap", "tagline": "Papers"})[0]
+
+
+def on_its_page(obj) -> str:
+    return obj.get_absolute_url()
+
+
+def on_its_path(obj) -> str:
+    return obj.path.get_absolute_url()
+
+
 def _targets():
-    """(object getter, Markdown field, page URL getter) for every Markdown field shown on a page."""
-    return [
-        (lambda: Paper.objects.get(slug="clip"), field, lambda o: o.get_absolute_url())
+    """(object maker, Markdown field, page URL getter) for every Markdown field shown on a page."""
+    targets = [
+        ("paper", PaperFactory, field, on_its_page)
         for field in (
             "summary",
             "why_it_matters",
@@ -124,23 +143,24 @@ def _targets():
             "key_takeaway",
         )
     ] + [
-        (lambda: GlossaryTerm.objects.published().first(), "definition", lambda o: "/glossary/"),
-        (lambda: Page.objects.get(slug="comparisons"), "body", lambda o: o.get_absolute_url()),
-        (lambda: RoadmapInfo.objects.get(), "closing_note", lambda o: "/"),
-        (
-            lambda: Path.objects.get(slug="complete-beginner"),
-            "after_completing",
-            lambda o: o.get_absolute_url(),
-        ),
-        (lambda: Step.objects.first(), "body", lambda o: o.path.get_absolute_url()),
-        (lambda: Step.objects.first(), "key_takeaway", lambda o: o.path.get_absolute_url()),
-        (lambda: PathSection.objects.first(), "body", lambda o: o.path.get_absolute_url()),
+        ("glossary", GlossaryTermFactory, "definition", lambda o: "/glossary/"),
+        ("page", PageFactory, "body", on_its_page),
+        ("roadmap", roadmap_info, "closing_note", lambda o: "/"),
+        ("path", PathFactory, "after_completing", on_its_page),
+        ("step", StepFactory, "body", on_its_path),
+        ("step", StepFactory, "key_takeaway", on_its_path),
+        ("section", PathSectionFactory, "body", on_its_path),
+    ]
+    return [
+        pytest.param(make, field, url_of, id=f"{kind}-{field}")
+        for kind, make, field, url_of in targets
     ]
 
 
-@pytest.mark.parametrize(("get_object", "field", "url_of"), _targets())
-def test_every_markdown_field_shows_every_payload_harmlessly(client, get_object, field, url_of):
-    obj = get_object()
+@pytest.mark.django_db
+@pytest.mark.parametrize(("make", "field", "url_of"), _targets())
+def test_every_markdown_field_shows_every_payload_harmlessly(client, make, field, url_of):
+    obj = make()
     for payload in PAYLOADS:
         setattr(obj, field, f"Intro text.\n\n{payload}")
         obj.save()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from learning.builder import load_library
+from learning.library import load_library
 from learning.planner import (
     PROJECT_KEY,
     Answers,

@@ -1,14 +1,32 @@
-"""Every page costs a fixed number of queries, however much content there is."""
+"""Every page costs a fixed number of queries, however much content there is.
+
+One test per page and kind of visitor, each pinned at two sizes: the seed roadmap, and ten
+times its content with more learners' progress. The tenfold content is loaded once for the
+module (see `site`): the seed-size counts are taken just before it, each test takes its page's
+tenfold count, and a failure names the page and lists its queries at the size that failed.
+"""
 
 import copy
 import io
+from dataclasses import dataclass, field
 
-from django.db import connection
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from learning.content import content_import
+from learning import services
+from learning.content import content_import, parse_document
+from learning.models import Enrollment, Path, Step
+from papers.models import Topic
 
-# Anonymous visitors; a curator adds the session and user lookups.
+from .conftest import CONTENT_FILE, load_roadmap
+from .factories import UserFactory
+
+# Anonymous visitors; a logged-in visitor adds the session and user lookups, and on a path
+# page their enrolment, statuses and papers read in other paths.
 PINNED = {
     "/": 7,
     "/paths/software-engineer/": 5,
@@ -20,6 +38,43 @@ PINNED = {
     "/pages/comparisons/": 1,
     "/search/?q=attention": 5,
     "/builder/": 5,
+}
+LOGGED_IN_EXTRA = dict.fromkeys(PINNED, 2) | {"/paths/software-engineer/": 5}
+LEARNER_PINNED = {"/paths/software-engineer/": 10, "/dashboard/": 12}
+# Admin pages for a curator (session, user, the curator's permissions, then the page's own).
+ADMIN_PINNED = {
+    "/admin/learning/step/": 10,
+    "/admin/learning/path/": 8,
+    "/admin/learning/phase/": 9,
+    "/admin/papers/paper/": 9,
+    "/admin/papers/glossaryterm/": 9,
+    "step change": 11,
+    "phase change": 8,
+    "path change": 8,
+    "paper change": 9,
+    "topic change": 8,
+}
+SHARED_PINNED = {"shared page": 9}
+EXPORT_PINNED = {"/accounts/data/export.json": 8}
+
+# kind of visitor -> page -> pinned count
+PAGES = {
+    "anonymous": PINNED,
+    "logged-in": {url: count + LOGGED_IN_EXTRA[url] for url, count in PINNED.items()},
+    "curator": {url: count + LOGGED_IN_EXTRA[url] for url, count in PINNED.items()},
+    "learner": LEARNER_PINNED,
+    "admin": ADMIN_PINNED,
+    "shared": SHARED_PINNED,
+    "export": EXPORT_PINNED,
+}
+CLIENT_OF_KIND = {
+    "anonymous": "anonymous",
+    "logged-in": "learner",
+    "curator": "curator",
+    "learner": "learner",
+    "admin": "editor",
+    "shared": "anonymous",
+    "export": "learner",
 }
 
 
@@ -66,13 +121,6 @@ def multiplied(document: dict, factor: int) -> dict:
     return result
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured.captured_queries)
-
-
 def test_multiplied_content_is_ten_times_the_seed(content_document):
     tenfold = multiplied(content_document, 10)
     assert len(tenfold["papers"]) == 150
@@ -82,37 +130,42 @@ def test_multiplied_content_is_ten_times_the_seed(content_document):
     assert len(vision["papers"]) == 50
 
 
-# Logged in: the session and the user, and on a path page the learner's enrolment, statuses
-# and papers read in other paths.
-LOGGED_IN_EXTRA = dict.fromkeys(PINNED, 2) | {"/paths/software-engineer/": 5}
+@dataclass
+class Measured:
+    status: int
+    queries: list[str] = field(repr=False)
+
+    @property
+    def count(self) -> int:
+        return len(self.queries)
+
+    def explain(self, kind: str, page: str, size: str, pinned: int) -> str:
+        lines = [f"{kind} {page} at {size}: {self.count} queries, pinned at {pinned}"]
+        lines += [f"{number:3d}. {sql}" for number, sql in enumerate(self.queries, 1)]
+        return "\n".join(lines)
 
 
-def test_logged_in_pages_add_a_fixed_few_queries(roadmap, curator_client):
-    for url, expected in PINNED.items():
-        assert count_queries(curator_client, url) == expected + LOGGED_IN_EXTRA[url], url
+@dataclass
+class Site:
+    """Who visits the pinned pages, where they are, and what each cost at the seed's size."""
+
+    learner: object
+    clients: dict[str, Client] = field(repr=False)
+    urls: dict[str, str] = field(repr=False)
+    seed_size: dict[tuple[str, str], Measured] = field(default_factory=dict, repr=False)
+
+    def measure(self, kind: str, page: str) -> Measured:
+        client = self.clients[CLIENT_OF_KIND[kind]]
+        url = self.urls.get(page, page)
+        if kind == "admin":
+            client.get(url)  # warm per-process caches (content types, permissions)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        return Measured(response.status_code, [q["sql"] for q in captured.captured_queries])
 
 
-LEARNER_PINNED = {"/paths/software-engineer/": 10, "/dashboard/": 12}
-
-# Admin pages for a curator (session, user, the curator's permissions, then the page's own).
-ADMIN_PINNED = {
-    "/admin/learning/step/": 10,
-    "/admin/learning/path/": 8,
-    "/admin/learning/phase/": 9,
-    "/admin/papers/paper/": 9,
-    "/admin/papers/glossaryterm/": 9,
-    "step change": 11,
-    "phase change": 8,
-    "path change": 8,
-    "paper change": 9,
-    "topic change": 8,
-}
-
-
-def _work(user, *, steps: int) -> None:
-    from learning import services
-    from learning.models import Path, Step
-
+def work(user, *, steps: int) -> None:
+    """Statuses and notes on the first `steps` steps of two curated paths."""
     for slug in ("software-engineer", "complete-beginner"):
         path = Path.objects.get(slug=slug)
         enrollment = services.enrollment_create(user=user, path=path, depth="thorough")[0]
@@ -122,116 +175,74 @@ def _work(user, *, steps: int) -> None:
 
 
 def admin_urls() -> dict[str, str]:
-    from django.urls import reverse
-
-    from learning.models import Step
-    from papers.models import Topic
-
     step = Step.objects.get(path__slug="software-engineer", slug="transformers")
     topic = Topic.objects.get(slug="vision")
-    urls = {url: url for url in ADMIN_PINNED if url.startswith("/")}
-    urls["step change"] = reverse("admin:learning_step_change", args=[step.pk])
-    urls["phase change"] = reverse("admin:learning_phase_change", args=[step.phase_id])
-    urls["path change"] = reverse("admin:learning_path_change", args=[step.path_id])
-    urls["paper change"] = reverse("admin:papers_paper_change", args=[step.papers.first().pk])
-    urls["topic change"] = reverse("admin:papers_topic_change", args=[topic.pk])
-    return urls
+    return {
+        "step change": reverse("admin:learning_step_change", args=[step.pk]),
+        "phase change": reverse("admin:learning_phase_change", args=[step.phase_id]),
+        "path change": reverse("admin:learning_path_change", args=[step.path_id]),
+        "paper change": reverse("admin:papers_paper_change", args=[step.papers.first().pk]),
+        "topic change": reverse("admin:papers_topic_change", args=[topic.pk]),
+    }
 
 
-def test_query_counts_are_pinned_and_do_not_grow_with_tenfold_content(
-    roadmap, client, make_user, content_document
-):
-    """One tenfold load for every page: public (anonymous and logged in), learner, admin."""
-    from django.core.management import call_command
-    from django.test import Client
-
-    learner = make_user()
-    _work(learner, steps=3)
-    _work(make_user(), steps=2)
-    viewer = Client()
-    viewer.force_login(learner)
-    editor_user = make_user("editor@example.com")
-    call_command("curator", "add", editor_user.email, stdout=io.StringIO())
-    editor = Client()
-    editor.force_login(editor_user)
-
-    from learning import services
-    from learning.models import Enrollment
-
+def visitors() -> Site:
+    """A learner with progress (their path shared), another learner, a curator and an editor
+    made a curator through the command, at the seed's size."""
+    learner = UserFactory()
+    work(learner, steps=3)
+    work(UserFactory(), steps=2)
+    editor = UserFactory()
+    call_command("curator", "add", editor.email, stdout=io.StringIO())
+    curator = UserFactory(is_staff=True, is_superuser=True)
     shared = Enrollment.objects.get(user=learner, path__slug="software-engineer")
     services.enrollment_sharing_set(enrollment=shared, shared=True)
-    shared.refresh_from_db()
-    shared_url = f"/shared/{shared.share_token}/"
+    clients = {"anonymous": Client(), "learner": Client(), "curator": Client(), "editor": Client()}
+    for name, user in (("learner", learner), ("curator", curator), ("editor", editor)):
+        clients[name].force_login(user)
+    urls = admin_urls() | {"shared page": f"/shared/{shared.share_token}/"}
+    return Site(learner=learner, clients=clients, urls=urls)
 
-    def measure() -> dict:
-        urls = admin_urls()
-        for url in urls.values():  # warm per-process caches (content types, permissions)
-            editor.get(url)
-        return {
-            "anonymous": {url: count_queries(client, url) for url in PINNED},
-            "logged in": {url: count_queries(viewer, url) - LOGGED_IN_EXTRA[url] for url in PINNED},
-            "learner": {url: count_queries(viewer, url) for url in LEARNER_PINNED},
-            "shared and export": {
-                "shared page": count_queries(client, shared_url),
-                "export": count_queries(viewer, "/accounts/data/export.json"),
-            },
-            "admin": {name: count_queries(editor, url) for name, url in urls.items()},
-        }
 
-    small = measure()
-    content_import(document=multiplied(content_document, 10), source="tenfold")
-    _work(learner, steps=12)
-    for _ in range(3):
-        _work(make_user(), steps=6)
-    large = measure()
-    expected = {
-        "anonymous": PINNED,
-        "logged in": PINNED,
-        "learner": LEARNER_PINNED,
-        "shared and export": {"shared page": 9, "export": 8},
-        "admin": ADMIN_PINNED,
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """The seed with learners, measured; then ten times the content and more learners' work,
+    kept for the module's tests (each in a savepoint of this transaction) and rolled back
+    after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not Path.objects.exists():  # a transactional test flushed the seed
+            load_roadmap()
+        measured = visitors()
+        for kind, pages in PAGES.items():
+            for page in pages:
+                measured.seed_size[kind, page] = measured.measure(kind, page)
+        seed = parse_document(CONTENT_FILE.read_text(encoding="utf-8"), str(CONTENT_FILE))
+        content_import(document=multiplied(seed, 10), source="tenfold")
+        work(measured.learner, steps=12)
+        for _ in range(3):
+            work(UserFactory(), steps=6)
+        # Check the deferred foreign keys of all these rows now, once: otherwise every test's
+        # end (Django checks constraints before rolling back to its savepoint) checks them again.
+        connection.check_constraints()
+        yield measured
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "pinned"),
+    [
+        pytest.param(kind, target, pinned, id=f"{kind}-{target}")
+        for kind, pages in PAGES.items()
+        for target, pinned in pages.items()
+    ],
+)
+def test_page_costs_its_pinned_queries_at_seed_size_and_tenfold(db, site, kind, target, pinned):
+    sizes = {
+        "seed size": site.seed_size[kind, target],
+        "tenfold content": site.measure(kind, target),
     }
-    assert small == expected
-    assert large == expected
-
-
-def test_personal_path_pages_cost_the_same_for_a_short_and_a_long_plan(roadmap, make_user):
-    """A learner's personal path, its re-plan in the builder, its calendar, the dashboard and
-    the data export: the same number of queries for a 4-paper plan and a 15-paper one, with
-    progress on every step and a step removed from the plan."""
-    from django.test import Client
-
-    from learning import services
-    from learning.models import Enrollment, Path, Step
-
-    from .test_builder import BUILDER, plan, save
-
-    def measure(answers: dict) -> dict:
-        learner = make_user()
-        client = Client()
-        client.force_login(learner)
-        plan(client, **answers)
-        save(client)
-        path = Path.objects.get(owner=learner)
-        enrollment = Enrollment.objects.get(user=learner, path=path)
-        steps = list(Step.objects.filter(path=path))
-        for step in steps:
-            services.step_progress_set(enrollment=enrollment, step=step, status="done")
-            services.step_note_set(enrollment=enrollment, step=step, note="a note")
-        client.get(BUILDER + f"?path={path.slug}")
-        client.post(BUILDER, {"action": "remove", "key": steps[-1].slug})
-        save(client, confirm="yes")
-        client.get(BUILDER + f"?path={path.slug}")
-        return {
-            "path page": count_queries(client, path.get_absolute_url()),
-            "re-plan": count_queries(client, BUILDER),
-            "calendar": count_queries(client, f"/paths/{path.slug}/calendar.ics"),
-            "dashboard": count_queries(client, "/dashboard/"),
-            "export": count_queries(client, "/accounts/data/export.json"),
-        }
-
-    short = measure({"background": "product-manager", "interests": []})
-    long = measure({"background": "researcher", "interests": ["vision", "language", "efficiency"]})
-    pinned = {"path page": 11, "re-plan": 12, "calendar": 11, "dashboard": 12, "export": 10}
-    assert short == pinned
-    assert long == pinned
+    assert [m.status for m in sizes.values()] == [200, 200], target
+    failures = [
+        m.explain(kind, target, size, pinned) for size, m in sizes.items() if m.count != pinned
+    ]
+    assert not failures, "\n\n".join(failures)

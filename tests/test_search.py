@@ -1,41 +1,54 @@
-"""Full-text search over papers, steps, glossary and pages, with bad input handled kindly."""
+"""Full-text search over papers, steps, glossary and pages, with bad input handled kindly.
+
+Each test makes the content it searches, with words the seed roadmap does not use, so the
+results are the same whether or not the seed is loaded."""
 
 import re
 
 import pytest
 
 from core.models import PublicationStatus
-from papers.models import Paper
 
-pytestmark = pytest.mark.usefixtures("roadmap")
+from .factories import GlossaryTermFactory, PageFactory, PaperFactory, StepFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def result_links(html: str) -> list[str]:
     return re.findall(r'<span class="badge">\w+</span> <a href="([^"]+)"', html)
 
 
+def search(client, query: str) -> str:
+    return client.get("/search/", {"q": query}).content.decode()
+
+
 def test_search_finds_papers_steps_glossary_and_pages_ranked(client):
-    html = client.get("/search/", {"q": "attention"}).content.decode()
-    links = result_links(html)
-    assert links[0] == "/papers/attention-is-all-you-need/"
+    paper = PaperFactory(short_name="Quokka", summary="Quokka nets, in depth.")
+    StepFactory(body="Read about the quokka.")
+    GlossaryTermFactory(definition="A quokka is a small marsupial.")
+    PageFactory(body="## Quokka\n\nThe quokka again.")
+    html = search(client, "quokka")
+    assert result_links(html)[0] == paper.get_absolute_url()
     kinds = set(re.findall(r'<span class="badge">(\w+)</span>', html))
     assert {"Paper", "Step", "Glossary", "Page"} <= kinds
 
 
 def test_search_highlights_the_matches_in_snippets(client):
-    html = client.get("/search/", {"q": "contrastive"}).content.decode()
-    assert re.search(r"<mark>contrastive</mark>", html, re.IGNORECASE)
+    PaperFactory(summary="Pairs of images and captions, learned with a zorbic loss.")
+    assert re.search(r"<mark>zorbic</mark>", search(client, "zorbic"), re.IGNORECASE)
 
 
 def test_search_understands_phrases_and_exclusions(client):
-    phrase = result_links(client.get("/search/", {"q": '"reward model"'}).content.decode())
-    assert "/papers/instructgpt-rlhf/" in phrase
-    plain = result_links(client.get("/search/", {"q": "alignment"}).content.decode())
-    assert "/papers/constitutional-ai/" in plain
-    excluded = result_links(
-        client.get("/search/", {"q": "alignment -constitutional"}).content.decode()
-    )
-    assert "/papers/constitutional-ai/" not in excluded
+    phrase = PaperFactory(summary="We train a quokka lantern from preferences.")
+    apart = PaperFactory(summary="The lantern of a quokka is bright.")
+    alone = PaperFactory(summary="A quokka on its own.")
+    found = result_links(search(client, '"quokka lantern"'))
+    assert phrase.get_absolute_url() in found
+    assert apart.get_absolute_url() not in found
+    plain = result_links(search(client, "quokka"))
+    assert {p.get_absolute_url() for p in (phrase, apart, alone)} <= set(plain)
+    excluded = result_links(search(client, "quokka -lantern"))
+    assert excluded == [alone.get_absolute_url()]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\x00\x01\x02", "\t\n"])
@@ -46,6 +59,7 @@ def test_empty_query_gets_a_friendly_page(client, query):
 
 
 def test_absurd_query_is_shortened_not_an_error(client):
+    PaperFactory(summary="A transformer, once more.")
     response = client.get("/search/", {"q": "transformer " * 1000})
     assert response.status_code == 200
     html = response.content.decode()
@@ -66,29 +80,24 @@ def test_absurd_query_is_shortened_not_an_error(client):
     ],
 )
 def test_odd_queries_never_error_and_are_escaped(client, query):
+    PaperFactory(summary="Attention is all: the ünïcödé 注意力 script alert, b and c.")
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 
 def test_nothing_found_says_so(client):
-    html = client.get("/search/", {"q": "zyxwvut"}).content.decode()
-    assert "Nothing matches" in html
+    assert "Nothing matches" in search(client, "zyxwvut")
 
 
 def test_draft_papers_are_not_found_by_visitors(client, curator_client):
-    Paper.objects.filter(slug="clip").update(status=PublicationStatus.DRAFT)
-    assert "/papers/clip/" not in result_links(
-        client.get("/search/", {"q": "CLIP"}).content.decode()
-    )
-    curator_html = curator_client.get("/search/", {"q": "CLIP"}).content.decode()
-    assert "/papers/clip/" in result_links(curator_html)
+    draft = PaperFactory(short_name="Wombat", status=PublicationStatus.DRAFT)
+    assert draft.get_absolute_url() not in result_links(search(client, "Wombat"))
+    assert draft.get_absolute_url() in result_links(search(curator_client, "Wombat"))
 
 
 def test_edits_are_searchable_at_once(client):
-    paper = Paper.objects.get(slug="lora")
+    paper = PaperFactory()
     paper.summary += "\n\nA note about zymurgy."
     paper.save()
-    assert "/papers/lora/" in result_links(
-        client.get("/search/", {"q": "zymurgy"}).content.decode()
-    )
+    assert paper.get_absolute_url() in result_links(search(client, "zymurgy"))

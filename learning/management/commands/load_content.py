@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE))
         parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would change; write nothing."
+            "--dry-run",
+            action="store_true",
+            help="Report what would change, entry by entry and field by field; write nothing.",
         )
         parser.add_argument(
             "--if-empty",
@@ -49,3 +51,6 @@ class Command(BaseCommand):
                 f"{'s' if len(error.problems) != 1 else ''}):\n{lines}"
             ) from None
         self.stdout.write(report.summary())
+        if options.get("verbosity", 1) > 0:
+            for line in report.details():
+                self.stdout.write(line)

@@ -1,13 +1,12 @@
-"""Models of the roadmap's structure: paths, phases, steps, path sections and checklists."""
+"""The roadmap's structure: paths, phases, steps, path sections and checklists (curated content,
+and learners' personal paths, which are private to them)."""
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from core.history import ContentHistory
 from core.models import (
@@ -102,7 +101,9 @@ class PathQuerySet(PublishableQuerySet):
         if not user.is_authenticated:
             return self.filter(curated, status=PublicationStatus.PUBLISHED)
         if not user.is_staff:
-            enrolled = Exists(Enrollment.objects.filter(path=OuterRef("pk"), user=user))
+            # The Enrollment model through the reverse relation: it lives in learners.py.
+            enrollments = self.model.enrollments.rel.related_model.objects
+            enrolled = Exists(enrollments.filter(path=OuterRef("pk"), user=user))
             curated &= Q(status=PublicationStatus.PUBLISHED) | Q(enrolled)
         return self.filter(curated | Q(owner=user))
 
@@ -174,27 +175,6 @@ class Path(PrivateToLearner, Publishable, RenderedMarkdownModel, DepthHours):
         return self.owner_id is not None
 
 
-class PlanSave(models.Model):
-    """A builder draft saved into a personal path: the same draft saved again (a double click,
-    a retried POST, a page left open) finds its path here instead of making another."""
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_saves"
-    )
-    token = models.CharField(max_length=64)
-    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="plan_saves")
-    saved_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-saved_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "token"], name="plan_saved_once_per_token"),
-        ]
-
-    def __str__(self) -> str:
-        return f"A saved plan of {self.path}"
-
-
 class Phase(PrivateToLearner, ContentModel):
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="phases")
     slug = models.SlugField(max_length=80, help_text="Stable key within the path.")
@@ -222,6 +202,23 @@ class StepQuerySet(models.QuerySet):
     def current(self):
         """Steps shown on their path: not archived."""
         return self.filter(archived=False)
+
+    def renumber(self, phase_ids) -> int:
+        """Number the numbered steps ("1", "2", …) of these phases by their position, so that
+        reordering them keeps the numbers in order. Returns how many labels changed."""
+        steps = self.filter(phase_id__in=phase_ids, archived=False).order_by(
+            "phase_id", "position", "pk"
+        )
+        changed, counters = [], {}
+        for step in steps.only("pk", "phase_id", "label"):
+            if not step.label.isdigit():
+                continue
+            counters[step.phase_id] = counters.get(step.phase_id, 0) + 1
+            if step.label != str(counters[step.phase_id]):
+                step.label = str(counters[step.phase_id])
+                changed.append(step)
+        self.model.objects.bulk_update(changed, ["label"])
+        return len(changed)
 
 
 class Step(PrivateToLearner, RenderedMarkdownModel):
@@ -276,6 +273,28 @@ class Step(PrivateToLearner, RenderedMarkdownModel):
             return self.title
         label = f"Step {self.label}" if self.label.isdigit() else self.label
         return f"{label}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Numbered steps keep their numbers in the order of their positions (in the phase it
+        leaves, too, when a step moves to another phase)."""
+        numbered = self.label.isdigit()
+        before = None
+        if numbered and self.pk:
+            before = Step.objects.filter(pk=self.pk).values_list("phase_id", flat=True).first()
+        super().save(*args, **kwargs)
+        if numbered:
+            Step.objects.renumber({self.phase_id, before} - {None})
+            self.label = Step.objects.filter(pk=self.pk).values_list("label", flat=True).get()
+
+    @property
+    def display_name(self) -> str:
+        """The step as people read it anywhere: numbered steps restart in every phase, so their
+        phase comes first ("Sprint 2, step 1: RAG"); others by their label ("Day 1-2: …")."""
+        if not self.label:
+            return self.title
+        if self.label.isdigit():
+            return f"{self.phase.label}, step {self.label}: {self.title}"
+        return f"{self.label}: {self.title}"
 
     def clean(self):
         if self.phase_id and self.path_id and self.phase.path_id != self.path_id:
@@ -372,156 +391,3 @@ class ChecklistItem(ContentModel):
 
     def __str__(self) -> str:
         return self.text
-
-
-# --- Learners: enrolments, progress, checklists ------------------------------------------------
-
-
-class StepStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    SKIPPED = "skipped", "Skipped"
-
-
-FINISHED_STATUSES = (StepStatus.DONE, StepStatus.SKIPPED)
-
-
-class EnrollmentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-
-
-class EnrollmentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user) if user.is_authenticated else self.none()
-
-
-class Enrollment(models.Model):
-    """A learner following a path, at the depth they chose."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
-    )
-    path = models.ForeignKey(Path, on_delete=models.PROTECT, related_name="enrollments")
-    depth = models.CharField(max_length=10, choices=DepthKey.choices, default=DepthKey.THOROUGH)
-    hours_per_week = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Optional; 1 to 100.",
-    )
-    status = models.CharField(
-        max_length=10, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE
-    )
-    started_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-    share_token = models.CharField(max_length=43, null=True, blank=True, unique=True)
-
-    objects = EnrollmentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-started_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "path"], name="enrollment_once_per_path"),
-            models.CheckConstraint(
-                condition=Q(hours_per_week__isnull=True)
-                | Q(hours_per_week__gte=1, hours_per_week__lte=100),
-                name="enrollment_hours_per_week_sane",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} on {self.path}"
-
-    def get_absolute_url(self) -> str:
-        return self.path.get_absolute_url()
-
-    @property
-    def is_paused(self) -> bool:
-        return self.status == EnrollmentStatus.PAUSED
-
-    @property
-    def is_complete(self) -> bool:
-        return self.completed_at is not None
-
-    @property
-    def depth_label(self) -> str:
-        return DepthKey(self.depth).label
-
-
-class StepProgress(RenderedMarkdownModel):
-    """One learner's status and private note on one step: one row per learner and step.
-
-    Keyed to the step itself, so reordering, renaming or moving steps never loses it, and
-    PROTECT keeps a step (and through it, its path) from being deleted while learners have it.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress"
-    )
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="progress")
-    status = models.CharField(
-        max_length=12, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
-    )
-    note = models.TextField(blank=True, max_length=20_000)
-    note_html = models.TextField(editable=False, default="")
-    started_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "step progress"
-        ordering = ["user", "step"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="progress_once_per_step"),
-            models.CheckConstraint(
-                condition=Q(status__in=StepStatus.values), name="progress_status_valid"
-            ),
-        ]
-
-    markdown_fields = {"note": "note_html"}
-
-    def __str__(self) -> str:
-        # No learner's identity here: the admin lists these when it refuses to delete a step.
-        return f"A learner's progress on {self.step} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
-
-class ProgressEvent(models.Model):
-    """A learner's change of status, kept for recent activity, active days and streaks."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events"
-    )
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="events")
-    status = models.CharField(max_length=12, choices=StepStatus.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="event_user_recent")]
-
-    def __str__(self) -> str:
-        return f"A learner marked {self.step} {self.get_status_display()}"
-
-
-class ChecklistTick(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_ticks"
-    )
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="ticks")
-    ticked_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["user", "item"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "item"], name="tick_once_per_item"),
-        ]
-
-    def __str__(self) -> str:
-        return f"A learner ticked {self.item}"

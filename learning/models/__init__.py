@@ -1,0 +1,56 @@
+"""The learning app's models: the roadmap's structure (content.py) and what learners make
+(learners.py)."""
+
+from core.models import DepthKey, PublicationStatus
+
+from .content import (
+    Audience,
+    Checklist,
+    ChecklistItem,
+    Depth,
+    Path,
+    PathQuerySet,
+    PathSection,
+    Phase,
+    RoadmapInfo,
+    Step,
+    StepPaper,
+    StepQuerySet,
+)
+from .learners import (
+    FINISHED_STATUSES,
+    ChecklistTick,
+    Enrollment,
+    EnrollmentQuerySet,
+    EnrollmentStatus,
+    PlanSave,
+    ProgressEvent,
+    StepProgress,
+    StepStatus,
+)
+
+__all__ = [
+    "FINISHED_STATUSES",
+    "Audience",
+    "Checklist",
+    "ChecklistItem",
+    "ChecklistTick",
+    "Depth",
+    "DepthKey",
+    "Enrollment",
+    "EnrollmentQuerySet",
+    "EnrollmentStatus",
+    "Path",
+    "PathQuerySet",
+    "PathSection",
+    "Phase",
+    "PlanSave",
+    "ProgressEvent",
+    "PublicationStatus",
+    "RoadmapInfo",
+    "Step",
+    "StepPaper",
+    "StepProgress",
+    "StepQuerySet",
+    "StepStatus",
+]

@@ -1,0 +1,21 @@
+"""What the learning views share: telling htmx requests apart, and the learner's own objects."""
+
+from django.shortcuts import get_object_or_404
+
+from ..models import Enrollment, Step
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def own_enrollment(request, pk) -> Enrollment:
+    """The learner's enrolment: the learner is in the query, so another learner gets a 404."""
+    return get_object_or_404(Enrollment.objects.select_related("path"), pk=pk, user=request.user)
+
+
+def step_for_learner(request, pk) -> tuple[Step, Enrollment]:
+    """A current step of a path the learner follows, with their enrolment on it (else 404)."""
+    step = get_object_or_404(Step.objects.current().select_related("path"), pk=pk)
+    enrollment = get_object_or_404(Enrollment, user=request.user, path=step.path)
+    return step, enrollment

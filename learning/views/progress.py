@@ -1,0 +1,78 @@
+"""Marking steps, notes, checklist ticks and the dashboard: in place with htmx, plain forms
+without JavaScript."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from .. import selectors, services
+from ..forms import StepNoteForm, StepStatusForm, TickForm
+from ..models import ChecklistItem, Step
+from .common import is_htmx, step_for_learner
+from .paths import path_page
+
+
+def _after_step_change(request, step: Step, *, just_completed=False) -> HttpResponse:
+    """In place with htmx (the outline, and the enrolment panel out of band so completion shows
+    at once), else back to the step; finishing the path is announced either way."""
+    if just_completed and not is_htmx(request):
+        messages.success(request, f"You completed {step.path.title}: every step is finished.")
+        return redirect(step.path.get_absolute_url() + "#start")
+    if is_htmx(request):
+        path = selectors.path_outline(slug=step.path.slug, user=request.user)
+        return path_page(request, path, just_completed=just_completed)
+    return redirect(step.get_absolute_url())
+
+
+@login_required
+@require_POST
+def step_status(request, pk):
+    step, enrollment = step_for_learner(request, pk)
+    form = StepStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "Unknown status: choose Not started, In progress, Done or Skipped."
+        )
+    was_complete = enrollment.is_complete
+    services.step_progress_set(enrollment=enrollment, step=step, status=form.cleaned_data["status"])
+    return _after_step_change(
+        request, step, just_completed=enrollment.is_complete and not was_complete
+    )
+
+
+@login_required
+@require_POST
+def step_note(request, pk):
+    step, enrollment = step_for_learner(request, pk)
+    form = StepNoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("A note can be at most 20,000 characters.")
+    services.step_note_set(enrollment=enrollment, step=step, note=form.cleaned_data["note"])
+    if not is_htmx(request):
+        messages.success(request, "Note saved.")
+    return _after_step_change(request, step)
+
+
+@login_required
+@require_POST
+def checklist_tick(request, pk):
+    item = get_object_or_404(ChecklistItem, pk=pk)
+    form = TickForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Tick the item or not.")
+    ticked = form.cleaned_data["ticked"]
+    services.checklist_tick_set(user=request.user, item=item, ticked=ticked)
+    if is_htmx(request):
+        return render(request, "learning/_checklist_item.html", {"item": item, "ticked": ticked})
+    return redirect(reverse("learning:dashboard") + "#checklists")
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    return render(
+        request, "learning/dashboard.html", {"board": selectors.dashboard(user=request.user)}
+    )
