@@ -14,6 +14,9 @@ WITH_DB := $(PY) scripts/devdb.py exec --
 # The suite's coverage of the project's code (configured in pyproject.toml), printed at the end;
 # below its fail_under the run fails. A partial run skips it: PYTEST_ARGS="--no-cov tests/…".
 COVERAGE := --cov --cov-report=term-missing:skip-covered
+# The suite runs on every core, up to four (pytest-xdist; a test file stays on one worker, files
+# start in the order tests/conftest.py gives; each worker has its own test database). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(4, os.cpu_count() or 1))')
 
 .PHONY: run test lint format bench stop-db clean help
 
@@ -36,7 +39,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	@DJANGO_CONN_MAX_AGE=0 $(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(COVERAGE) $(PYTEST_ARGS)'
+	@DJANGO_CONN_MAX_AGE=0 $(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(COVERAGE) $(PYTEST_ARGS)'
 
 bench: $(STAMP)
 	@$(WITH_DB) $(PY) scripts/bench.py

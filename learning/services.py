@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import secrets
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.services import user_delete
 
-from .curators import CURATORS_GROUP
+from .curators import CURATORS_GROUP, curator_permission_codenames
 from .models import (
     FINISHED_STATUSES,
     ChecklistItem,
@@ -217,11 +218,23 @@ def account_delete(*, user) -> None:
     user_delete(user=user)
 
 
+def curators_group() -> Group:
+    """The Curators group with exactly the content permissions. A migration makes it; should it
+    be gone (deleted by hand, a flushed database), it is made again here, never half-made."""
+    group, created = Group.objects.get_or_create(name=CURATORS_GROUP)
+    if created:
+        wanted = Q()
+        for app, codename in curator_permission_codenames():
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+    return group
+
+
 @transaction.atomic
 def curator_set(*, user, curator: bool) -> None:
     """Put a user in the Curators group with admin access, or take both away (a superuser
     keeps admin access)."""
-    group = Group.objects.get(name=CURATORS_GROUP)
+    group = curators_group()
     if curator:
         user.groups.add(group)
         user.is_staff = True

@@ -7,6 +7,7 @@ from pathlib import Path as FilePath
 
 import pytest
 from django.test import Client, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.services import superuser_ensure
 from learning.content import content_import, parse_document
@@ -14,10 +15,42 @@ from learning.models import Path
 
 from .factories import PASSWORD, EnrollmentFactory, PathFactory, UserFactory, steps_of
 
+# The two longest modules start first, each on its own worker when the suite runs in parallel
+# (pytest-xdist, one file per worker at a time, in this order), so the others fill in around them.
+LONGEST_FIRST = ("test_durability_model.py", "test_query_counts.py")
+# Fixtures whose tests commit, and so end by emptying the database.
+FLUSHING_FIXTURES = {"transactional_db", "live_server", "page"}
+
 
 def pytest_collection_modifyitems(items):
-    """Run the slower browser tests last, so the fast ones report first."""
-    items.sort(key=lambda item: "/browser/" in str(item.fspath))
+    """The longest modules first, then the rest, the slower browser tests last."""
+
+    def order(item) -> tuple[int, int]:
+        name = item.path.name
+        if name in LONGEST_FIRST:
+            return (0, LONGEST_FIRST.index(name))
+        return (2 if "browser" in item.path.parts else 1, 0)
+
+    items.sort(key=order)
+
+
+def flushes(item) -> bool:
+    """Whether the test commits, so that Django empties the database (the seed with it) when
+    it ends."""
+    marker = item.get_closest_marker("django_db")
+    committed = marker is not None and marker.kwargs.get("transaction", False)
+    return committed or not FLUSHING_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that emptied the database, load the seed again, once, for the tests after
+    it (otherwise every later test that needs it would load it inside its own transaction)."""
+    result = yield
+    if nextitem is not None and flushes(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            load_roadmap()
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -359,6 +359,9 @@ class Durability(RuleBasedStateMachine):
         RUNS["round trips"] += 1
 
 
+# Not traced for coverage (pytest-cov's no_cover): tracing doubles its time, and everything it
+# runs is covered by the tests of each feature.
+@pytest.mark.no_cover
 @pytest.mark.usefixtures("roadmap")
 def test_nothing_a_learner_does_is_lost_or_contradicted(capsys):
     runner = Durability.TestCase()
