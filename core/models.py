@@ -143,3 +143,18 @@ class DepthHours(models.Model):
     def hours_by_depth(self) -> list[tuple[str, str, object]]:
         """(key, label, hours) for each depth, in order: for templates."""
         return [(key, label, self.hours_for(key)) for key, label in DepthKey.choices]
+
+
+class ContentVersion(models.Model):
+    """One row whose `number` changes in every transaction that writes content: PostgreSQL
+    triggers on the content tables change it (core.content_version), whatever wrote (the
+    admin, an import, a revert, a bulk update). Rendered content is cached under it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    number = models.BigIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="content_version_one_row")]
+
+    def __str__(self) -> str:
+        return f"Content version {self.number}"

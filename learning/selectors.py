@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.models import PublicationStatus
+from core.page_cache import rendered
 from papers.models import Page, Paper, Topic
 
 from .models import (
@@ -28,7 +30,7 @@ from .models import (
 from .progress import PathState, activity_summary, path_state
 
 
-def _phases_with_current_steps(user) -> Prefetch:
+def _phases_with_current_steps() -> Prefetch:
     """Phases in order with their current steps and every paper linked to each (a draft paper's
     hours count in the estimate; pages list only the papers the visitor may see)."""
     step_papers = StepPaper.objects.select_related("paper")
@@ -45,13 +47,29 @@ def _phases_with_current_steps(user) -> Prefetch:
     )
 
 
-def path_outline(*, slug: str, user) -> Path:
-    """A visible path with its phases, current steps in order, their visible papers, sections."""
-    return (
-        Path.objects.visible_to(user)
-        .prefetch_related(_phases_with_current_steps(user), "sections")
-        .get(slug=slug)
-    )
+def path_outline(*, slug: str, user, request=None) -> Path:
+    """A visible path with its phases, current steps in order, their visible papers, sections.
+    Given the request, a curated path's outline is built once per content version (see
+    core.page_cache) and only the visitor's right to see it is checked; staff (who see drafts)
+    and personal paths (their changes leave the content version alone) are read afresh."""
+    if request is not None and not (user.is_authenticated and user.is_staff):
+        path = rendered(request, f"path-outline:{slug}", lambda: _curated_outline(slug))
+        if path is not None:
+            if path.status == PublicationStatus.PUBLISHED or (
+                user.is_authenticated and Enrollment.objects.filter(user=user, path=path).exists()
+            ):
+                return path
+            raise Path.DoesNotExist(slug)
+    return _outlines(Path.objects.visible_to(user)).get(slug=slug)
+
+
+def _outlines(paths):
+    return paths.prefetch_related(_phases_with_current_steps(), "sections")
+
+
+def _curated_outline(slug: str) -> Path | None:
+    """The curated path's outline, whatever its status, or None (no such curated path)."""
+    return _outlines(Path.objects.curated()).filter(slug=slug).first()
 
 
 def catalog_paths(*, user):
@@ -170,7 +188,7 @@ def dashboard(*, user, recent_count: int = 10) -> Dashboard:
         .prefetch_related(
             Prefetch(
                 "path__phases",
-                queryset=_phases_with_current_steps(user).queryset,
+                queryset=_phases_with_current_steps().queryset,
             )
         )
         .order_by("status", "-started_at")

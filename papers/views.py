@@ -5,11 +5,14 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from core.page_cache import public_page
+
 from . import selectors
 from .models import GlossaryTerm, Page, Paper, Topic
 
 
 @require_safe
+@public_page
 def paper_list(request):
     papers = Paper.objects.visible_to(request.user).prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("position"))
@@ -32,6 +35,7 @@ def paper_list(request):
 
 
 @require_safe
+@public_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     papers = selectors.topic_papers(topic=topic, user=request.user)
@@ -39,6 +43,7 @@ def topic_detail(request, slug):
 
 
 @require_safe
+@public_page
 def glossary(request):
     visible_papers = Paper.objects.visible_to(request.user)
     terms = list(
@@ -54,6 +59,7 @@ def glossary(request):
 
 
 @require_safe
+@public_page
 def page_detail(request, slug):
     page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
     return render(request, "papers/page_detail.html", {"page": page})

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.page_cache.context_processor",
             ],
         },
     },
@@ -134,20 +135,37 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------
-# Without Redis: a per-process memory cache and sessions in PostgreSQL, which is enough for one
-# app server. With REDIS_URL: a shared cache (needed for allauth's rate limits to count across
-# several app servers) and sessions cached in Redis, backed by PostgreSQL.
+# "default" is shared by every worker process and every app server, because allauth's rate
+# limits count in it: Redis with REDIS_URL, else Django's database cache in PostgreSQL (its
+# table is made by `migrate`). Sessions: cached in Redis (backed by PostgreSQL) with REDIS_URL,
+# else in PostgreSQL, one query per request either way without Redis.
+# "rendered" is per process: rendered content, keyed on the content version read from the
+# database on each request (core.content_version), so no process ever serves stale content.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+RENDERED_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "rendered-content",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "rendered": RENDERED_CACHE,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "rendered": RENDERED_CACHE,
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts (django-allauth, email as the login) -------------------------------------------

@@ -8,7 +8,9 @@ from learning.models import Enrollment, Path, Step
 
 from .test_builder import BUILDER, plan, save
 
-PINNED = {"path page": 11, "re-plan": 12, "calendar": 11, "dashboard": 12, "export": 10}
+# The path page's first view also reads the content version and finds that no curated path has
+# its name (remembered until content changes: 12 after that).
+PINNED = {"path page": 13, "re-plan": 12, "calendar": 11, "dashboard": 12, "export": 10}
 
 
 def count_queries(client, url: str) -> int:

@@ -3,17 +3,20 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.page_cache import public_page
 from papers.models import Paper
 
 from .. import selectors
 
 
 @require_safe
+@public_page
 def catalog(request):
     return render(request, "learning/catalog.html", selectors.catalog(user=request.user))
 
 
 @require_safe
+@public_page
 def paper_detail(request, slug):
     """A paper's page: the paper, its prerequisites and topics, and every step that uses it."""
     try:

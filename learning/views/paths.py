@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.page_cache import public_page
+
 from .. import selectors, services
 from ..forms import EnrollmentForm, ShareForm
 from ..models import Enrollment, Path, StepStatus
@@ -44,9 +46,10 @@ def path_page(request, path: Path, *, status=200, start_form=None, just_complete
 
 
 @require_safe
+@public_page
 def path_detail(request, slug):
     try:
-        path = selectors.path_outline(slug=slug, user=request.user)
+        path = selectors.path_outline(slug=slug, user=request.user, request=request)
     except Path.DoesNotExist:
         return render(request, "404.html", {"missing": "path"}, status=404)
     return path_page(request, path)

@@ -22,7 +22,7 @@ def _after_step_change(request, step: Step, *, just_completed=False) -> HttpResp
         messages.success(request, f"You completed {step.path.title}: every step is finished.")
         return redirect(step.path.get_absolute_url() + "#start")
     if is_htmx(request):
-        path = selectors.path_outline(slug=step.path.slug, user=request.user)
+        path = selectors.path_outline(slug=step.path.slug, user=request.user, request=request)
         return path_page(request, path, just_completed=just_completed)
     return redirect(step.get_absolute_url())
 

@@ -1,0 +1,160 @@
+"""Public pages are rendered once per content version and served from the cache to anonymous
+visitors: a curator's edit shows on the very next request, whatever wrote it, and no visitor is
+ever served another's bytes (CSRF token, messages, user menu)."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from core.content_version import content_version
+from learning.models import (
+    Checklist,
+    ChecklistItem,
+    Depth,
+    Path,
+    PathSection,
+    Phase,
+    RoadmapInfo,
+    Step,
+    StepPaper,
+)
+from papers.models import GlossaryTerm, Page, Paper, Topic, TopicPaper
+
+from .factories import PaperFactory, PathFactory
+
+NEW = "Freshly edited by a curator"
+
+
+def seed_step() -> Step:
+    return Step.objects.get(path__slug="software-engineer", slug="transformers")
+
+
+# model, how to find one instance in the seed, the text field edited, the page that shows it
+EDITS = [
+    (Paper, lambda: Paper.objects.get(slug="clip"), "title", "/papers/"),
+    (Topic, lambda: Topic.objects.get(slug="vision"), "title", "/topics/vision/"),
+    (GlossaryTerm, lambda: GlossaryTerm.objects.published().first(), "term", "/glossary/"),
+    (Page, lambda: Page.objects.get(slug="comparisons"), "title", "/pages/comparisons/"),
+    (RoadmapInfo, lambda: RoadmapInfo.objects.first(), "tagline", "/"),
+    (Depth, lambda: Depth.objects.first(), "label", "/"),
+    (Checklist, lambda: Checklist.objects.first(), "title", "/"),
+    (ChecklistItem, lambda: ChecklistItem.objects.first(), "text", "/"),
+    (Path, lambda: Path.objects.get(slug="software-engineer"), "goal", "/paths/software-engineer/"),
+    (Phase, lambda: seed_step().phase, "title", "/paths/software-engineer/"),
+    (Step, seed_step, "title", "/paths/software-engineer/"),
+    (
+        PathSection,
+        lambda: PathSection.objects.filter(path__slug="software-engineer").first(),
+        "title",
+        "/paths/software-engineer/",
+    ),
+]
+
+
+def served_twice(client: Client, url: str) -> str:
+    """The page as served from the cache (the second request)."""
+    client.get(url)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("how", ["save", "update"])
+@pytest.mark.parametrize(
+    ("model", "find", "field", "url"), EDITS, ids=[model.__name__ for model, *_ in EDITS]
+)
+def test_an_edit_shows_on_the_next_anonymous_request(roadmap, client, model, find, field, url, how):
+    assert NEW not in served_twice(client, url)
+    obj = find()
+    if how == "save":  # the admin, a revert, an import
+        setattr(obj, field, NEW)
+        obj.save()
+    else:  # a bulk update (reordering, publishing several at once) sends no signals
+        model.objects.filter(pk=obj.pk).update(**{field: NEW})
+    assert NEW in client.get(url).content.decode()
+
+
+def test_links_between_content_show_on_the_next_request(roadmap, client):
+    """Links (a step's papers, a topic's papers) live in tables of their own."""
+    served_twice(client, "/topics/vision/")
+    served_twice(client, "/paths/software-engineer/")
+    paper = PaperFactory(title=NEW)
+    TopicPaper.objects.create(topic=Topic.objects.get(slug="vision"), paper=paper, position=99)
+    StepPaper.objects.create(step=seed_step(), paper=paper, position=99)
+    assert NEW in client.get("/topics/vision/").content.decode()
+    assert paper.short_name in client.get("/paths/software-engineer/").content.decode()
+
+
+def test_a_learners_personal_path_leaves_the_content_version_alone(roadmap, make_user):
+    path = PathFactory(owner=make_user(), phase_sizes=[2])  # its papers are content
+    before = content_version()
+    Step.objects.filter(path=path).update(title="Mine")
+    Step.objects.create(path=path, phase=path.phases.first(), slug="extra", title="Extra")
+    Path.objects.filter(pk=path.pk).update(title="My plan, renamed")
+    path.delete()
+    assert content_version() == before
+    Path.objects.filter(slug="software-engineer").update(goal=NEW)
+    assert content_version() > before
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_each_visitor_gets_their_own_csrf_token_and_can_use_it(roadmap):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    url = "/paths/software-engineer/"
+    first_page = served_twice(first, url)
+    second_page = second.get(url).content.decode()  # from the cache, rendered for `first`
+    assert csrf_of(first_page) != csrf_of(second_page)
+    assert "csrf-token-of-this-visitor" not in second_page
+    response = second.post(
+        f"{url}start/",
+        {"depth": "quick", "csrfmiddlewaretoken": csrf_of(second_page)},
+    )
+    assert response.status_code == 302
+    assert "/accounts/signup/" in response["Location"]
+
+
+def test_no_logged_in_byte_reaches_an_anonymous_visitor(roadmap, user, client_for):
+    learner = client_for(user)
+    for url in ("/", "/paths/software-engineer/", "/papers/clip/", "/glossary/"):
+        assert user.email in learner.get(url).content.decode()
+        anonymous = served_twice(Client(), url)
+        assert user.email not in anonymous
+        assert "Log in" in anonymous
+
+
+def test_a_visitor_with_messages_is_served_them_and_nobody_else_is(roadmap, user, client):
+    logged_in = Client()
+    logged_in.force_login(user)
+    logged_in.post("/accounts/logout/", follow=False)
+    page = logged_in.get("/").content.decode()  # the logout message, on a page of its own
+    assert "You have signed out." in page
+    assert "You have signed out." not in served_twice(client, "/")
+
+
+def test_search_results_for_a_repeated_query_come_from_the_cache(roadmap, client):
+    served_twice(client, "/search/?q=attention")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/search/?q=attention")
+    assert response.status_code == 200
+    assert "Attention" in response.content.decode()
+    assert len(captured) == 1  # the content version
+
+
+def test_failed_logins_are_counted_in_the_shared_cache(roadmap, user, client):
+    """Without Redis, the default cache is PostgreSQL's, shared by every worker process: allauth's
+    rate limit counts there, not per process."""
+    assert caches["default"].__class__.__name__ == "DatabaseCache"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_cache")
+        before = cursor.fetchone()[0]
+    client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_cache")
+        assert cursor.fetchone()[0] > before
