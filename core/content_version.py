@@ -5,9 +5,9 @@ PostgreSQL triggers change it (one place, whatever writes: the admin, an import,
 bulk update). Each content app installs them on its tables with `content_triggers` in a
 migration; `core_content_changed()` gives the row a new number from a sequence on every write
 (not once per transaction: a transaction that read the number, rendered and then wrote again
-would otherwise leave its half-way content cached), and the new number becomes visible with the
-transaction's commit, together with the content. A sequence never goes back (not on rollback, not when a test empties the
-tables), so a number is never used for two states of the content."""
+would otherwise leave its half-way content cached), and the new number becomes visible with
+the transaction's commit, together with the content. A sequence never goes back (not on
+rollback, not when a test empties the tables), so a number never names two states of content."""
 
 from django.db import connection
 from django.db.migrations import RunSQL

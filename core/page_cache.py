@@ -1,35 +1,39 @@
 """Pages and fragments rendered once per content version.
 
-- `public_page` (a view decorator): an anonymous visitor's GET of a public page is rendered
-  once per content version and process, then served from the process's "rendered" cache. The
-  page is rendered with a placeholder for the CSRF token (the only per-visitor byte a public
-  page has) that is replaced by the visitor's own token on every response. A visitor with a
-  session or messages (someone who just logged out, or is building a plan) is never served a
-  cached page, and a page whose rendering touched the session or set a cookie is not stored.
-- `rendered(request, key, build)`: any rendered content (a path's step blocks, say) built once
-  per content version and reused, for logged-in pages that lay a learner's own data over it.
+- `public_page` (a view decorator): a GET of a public page is rendered once per content
+  version and process, as an anonymous visitor sees it, and then served from the process's
+  "rendered" cache to anonymous visitors and to learners alike. What is the visitor's own is
+  left as holes and filled in on every response: the CSRF token, the header's account menu and
+  the messages. Staff (who preview drafts) always get a fresh page; a view can say when a
+  learner's page is their own (`differs_for`, e.g. a draft path they follow) or that the page
+  is only shared with anonymous visitors (`for_learners=False`: the path page, which a learner
+  sees with their progress). A page whose rendering wrote to the session or set a cookie, and
+  any non-200 response, is not stored.
+- `rendered(request, key, build)`: anything built from content (a path's outline, say) made
+  once per content version and reused, for pages that lay a learner's own data over it.
 
 What invalidates: the content version, which PostgreSQL changes with every committed write to
-content (core.content_version). What is never cached: anything of a learner's (statuses, notes,
-tallies, the user menu, messages), staff views (they preview drafts), and non-200 responses.
+content (core.content_version).
 """
 
 from functools import wraps
 from hashlib import blake2b
 
-from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template import Context, engines
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .content_version import content_version
 
-# Stands for the visitor's CSRF token in a page rendered for everyone.
+# Stand for what is the visitor's own in a page rendered for everyone, filled in per response.
 CSRF_PLACEHOLDER = "csrf-token-of-this-visitor-0b7c1f"
-_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
-MESSAGES_COOKIE = "messages"
+_CSRF = CSRF_PLACEHOLDER.encode()
+_ACCOUNT_MENU = b"<!--account-menu-of-this-visitor-->"
+_MESSAGES = b"<!--messages-of-this-visitor-->"
 
 
 def rendered_cache():
@@ -37,19 +41,22 @@ def rendered_cache():
 
 
 def context_processor(request) -> dict:
-    """While a page is rendered for everyone, the CSRF token is the placeholder."""
+    """While a page is rendered for everyone, the CSRF token is a placeholder and the account
+    menu and messages are left out (base.html), to be filled in for each visitor."""
     if getattr(request, "renders_for_everyone", False):
-        return {"csrf_token": CSRF_PLACEHOLDER}
+        return {"csrf_token": CSRF_PLACEHOLDER, "renders_for_everyone": True}
     return {}
 
 
-def _anonymous_visit(request) -> bool:
-    cookies = request.COOKIES
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in cookies
-        and MESSAGES_COOKIE not in cookies
-    )
+def _cacheable_visit(request, for_learners: bool, differs_for) -> bool:
+    """A GET by an anonymous visitor, or (for pages that are the same for every learner) by a
+    learner the page does not differ for. Staff preview drafts: never from the cache."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = request.user
+    if not user.is_authenticated:
+        return True
+    return for_learners and not user.is_staff and not (differs_for and differs_for(request))
 
 
 def _page_key(request) -> str:
@@ -58,53 +65,76 @@ def _page_key(request) -> str:
     return f"page:{content_version(request)}:{digest}"
 
 
+def _render_for_everyone(request, view, args, kwargs):
+    """The view's response as an anonymous visitor gets it, with the holes left in."""
+    user = request.user
+    request.user, request.renders_for_everyone = AnonymousUser(), True
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    finally:
+        request.user, request.renders_for_everyone = user, False
+    return response
+
+
 def _shareable(request, response) -> bool:
-    """Whether the page holds nothing of this visitor: they came without a session, so only
-    what the view wrote during the request could be theirs (a session value, a message, a
-    cookie)."""
+    """Whether the page holds nothing of this visitor: a view that wrote to the session or set
+    a cookie made a page for them alone."""
     session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not (session is not None and session.modified)
-        and not len(get_messages(request))
     )
 
 
-def _for_this_visitor(request, content: bytes, content_type: str) -> HttpResponse:
-    response = HttpResponse(content.replace(_PLACEHOLDER, get_token(request).encode()))
+def _template(name: str):
+    return engines["django"].engine.get_template(name)
+
+
+def _for_this_visitor(request, content: bytes) -> bytes:
+    token = get_token(request)
+    own = Context({"user": request.user, "csrf_token": token, "messages": get_messages(request)})
+    menu = _template("includes/account_menu.html").render(own).encode()
+    content = content.replace(_ACCOUNT_MENU, menu, 1)
+    if _MESSAGES in content:
+        messages = _template("includes/messages.html").render(own).encode()
+        content = content.replace(_MESSAGES, messages, 1)
+    return content.replace(_CSRF, token.encode())
+
+
+def _response(request, content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(_for_this_visitor(request, content))
     response["Content-Type"] = content_type
     patch_vary_headers(response, ["Cookie"])
     patch_cache_control(response, private=True)
     return response
 
 
-def public_page(view):
-    """Serve anonymous visitors the page rendered once per content version (see above)."""
+def public_page(view=None, *, for_learners: bool = True, differs_for=None):
+    """Serve the page rendered once per content version (see above). `for_learners=False`: only
+    anonymous visitors get it (a page a learner sees with their own data); `differs_for(request)`
+    tells when a learner's page is their own (a draft path they follow, say)."""
+    if view is None:
+        return lambda view: public_page(view, for_learners=for_learners, differs_for=differs_for)
 
     @wraps(view)
     def serve(request, *args, **kwargs):
-        if not _anonymous_visit(request):
+        if not _cacheable_visit(request, for_learners, differs_for):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         stored = rendered_cache().get(key)
         if stored is None:
-            request.renders_for_everyone = True
-            try:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render"):
-                    response.render()
-            finally:
-                request.renders_for_everyone = False
+            response = _render_for_everyone(request, view, args, kwargs)
             if not _shareable(request, response):
                 if not response.streaming:
-                    token = get_token(request).encode()
-                    response.content = response.content.replace(_PLACEHOLDER, token)
+                    response.content = _for_this_visitor(request, response.content)
                 return response
             stored = (response.content, response["Content-Type"])
             rendered_cache().set(key, stored)
-        return _for_this_visitor(request, *stored)
+        return _response(request, *stored)
 
     return serve
 
@@ -123,3 +153,17 @@ def rendered(request, key: str, build):
         value = build()
         cache.set(full_key, value)
     return value
+
+
+def rendered_many(request, keys: list[str], build_missing) -> dict:
+    """Like `rendered`, for several at once: `build_missing(keys)` builds those not cached yet
+    in one go and returns {key: value}."""
+    prefix = f"content:{content_version(request)}:"
+    cache = rendered_cache()
+    found = cache.get_many([prefix + key for key in keys])
+    values = {key: found[prefix + key] for key in keys if prefix + key in found}
+    if missing := [key for key in keys if key not in values]:
+        built = build_missing(missing)
+        cache.set_many({prefix + key: value for key, value in built.items()})
+        values.update(built)
+    return values

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.models import PublicationStatus
-from core.page_cache import rendered
+from core.page_cache import rendered, rendered_many
 from papers.models import Page, Paper, Topic
 
 from .models import (
@@ -53,7 +53,7 @@ def path_outline(*, slug: str, user, request=None) -> Path:
     core.page_cache) and only the visitor's right to see it is checked; staff (who see drafts)
     and personal paths (their changes leave the content version alone) are read afresh."""
     if request is not None and not (user.is_authenticated and user.is_staff):
-        path = rendered(request, f"path-outline:{slug}", lambda: _curated_outline(slug))
+        path = rendered(request, _outline_key(slug), lambda: _curated_outline(slug))
         if path is not None:
             if path.status == PublicationStatus.PUBLISHED or (
                 user.is_authenticated and Enrollment.objects.filter(user=user, path=path).exists()
@@ -70,6 +70,26 @@ def _outlines(paths):
 def _curated_outline(slug: str) -> Path | None:
     """The curated path's outline, whatever its status, or None (no such curated path)."""
     return _outlines(Path.objects.curated()).filter(slug=slug).first()
+
+
+def follows_unpublished_path(request) -> bool:
+    """Whether the learner follows a curated path curators took back to draft: it stays
+    listed for them, so their catalog is their own."""
+    return (
+        Enrollment.objects.filter(user=request.user, path__owner__isnull=True)
+        .exclude(path__status=PublicationStatus.PUBLISHED)
+        .exists()
+    )
+
+
+def has_paths_of_their_own(request) -> bool:
+    """Whether pages listing steps (a paper's page, search) differ for this learner: they have
+    personal paths, or follow a curated path that is back in draft. One query."""
+    user = request.user
+    unpublished_followed = Q(owner__isnull=True, enrollments__user=user) & ~Q(
+        status=PublicationStatus.PUBLISHED
+    )
+    return Path.objects.filter(Q(owner=user) | unpublished_followed).exists()
 
 
 def catalog_paths(*, user):
@@ -181,18 +201,40 @@ class Dashboard:
     ticked: set[int]
 
 
-def dashboard(*, user, recent_count: int = 10) -> Dashboard:
+def _outline_key(slug: str) -> str:
+    return f"path-outline:{slug}"
+
+
+def _with_outlines(enrollments: list[Enrollment], request) -> None:
+    """Each enrolment's path with its phases and steps: curated paths' outlines as built once
+    per content version (given the request; those not built yet in one go), personal paths'
+    read now."""
+    curated = [e for e in enrollments if e.path.owner_id is None]
+    if request is not None and curated:
+
+        def build(keys: list[str]) -> dict:
+            slugs = [key.removeprefix("path-outline:") for key in keys]
+            paths = _outlines(Path.objects.curated().filter(slug__in=slugs))
+            return {_outline_key(path.slug): path for path in paths}
+
+        outlines = rendered_many(request, [_outline_key(e.path.slug) for e in curated], build)
+        for enrollment in curated:
+            enrollment.path = outlines.get(_outline_key(enrollment.path.slug), enrollment.path)
+    unread = [
+        e.path
+        for e in enrollments
+        if "phases" not in getattr(e.path, "_prefetched_objects_cache", {})
+    ]
+    prefetch_related_objects(unread, _phases_with_current_steps())
+
+
+def dashboard(*, user, recent_count: int = 10, request=None) -> Dashboard:
     enrollments = list(
         Enrollment.objects.filter(user=user)
         .select_related("path")
-        .prefetch_related(
-            Prefetch(
-                "path__phases",
-                queryset=_phases_with_current_steps().queryset,
-            )
-        )
         .order_by("status", "-started_at")
     )
+    _with_outlines(enrollments, request)
     progress = {
         row.step_id: row
         for row in StepProgress.objects.filter(

@@ -24,7 +24,7 @@ from learning.models import (
 )
 from papers.models import GlossaryTerm, Page, Paper, Topic, TopicPaper
 
-from .factories import PaperFactory, PathFactory
+from .factories import EnrollmentFactory, PaperFactory, PathFactory
 
 NEW = "Freshly edited by a curator"
 
@@ -158,3 +158,40 @@ def test_failed_logins_are_counted_in_the_shared_cache(roadmap, user, client):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM django_cache")
         assert cursor.fetchone()[0] > before
+
+
+def test_learners_share_the_cached_page_each_with_their_own_menu(roadmap, make_user, client_for):
+    first, second = make_user(), make_user()
+    for url in ("/", "/papers/", "/papers/clip/", "/glossary/", "/search/?q=attention"):
+        served_twice(client_for(first), url)
+        page = client_for(second).get(url).content.decode()
+        assert f"Account menu for {second.email}" in page
+        assert first.email not in page
+        assert "Log in" not in page
+
+
+def test_a_learners_own_paths_are_never_hidden_by_the_shared_page(roadmap, user, client_for):
+    """A learner following a path curators took back to draft still finds it in the catalog,
+    and their personal path's steps on a paper's page; other visitors do not."""
+    learner = client_for(user)
+    served_twice(Client(), "/")
+    path = Path.objects.get(slug="software-engineer")
+    EnrollmentFactory(user=user, path=path)
+    Path.objects.filter(pk=path.pk).update(status="draft")
+    assert path.title in learner.get("/").content.decode()
+    assert path.title not in served_twice(Client(), "/")
+    mine = PathFactory(owner=user, title="My own plan of papers", phase_sizes=[1])
+    paper = mine.steps.first().papers.first()
+    assert "My own plan of papers" in learner.get(paper.get_absolute_url()).content.decode()
+    assert "My own plan of papers" not in served_twice(Client(), paper.get_absolute_url())
+
+
+def test_a_learners_status_is_live_on_the_cached_outline(roadmap, user, client_for):
+    learner = client_for(user)
+    path = Path.objects.get(slug="software-engineer")
+    learner.post(f"/paths/{path.slug}/start/", {"depth": "quick"})
+    served_twice(learner, path.get_absolute_url())
+    step = path.steps.filter(archived=False).order_by("phase__position", "position").first()
+    learner.post(f"/steps/{step.pk}/status/", {"status": "done"})
+    page = learner.get(path.get_absolute_url()).content.decode()
+    assert re.search(rf'id="status-{step.pk}-done"\s+aria-pressed="true"', page)

@@ -10,13 +10,13 @@ from .. import selectors
 
 
 @require_safe
-@public_page
+@public_page(differs_for=selectors.follows_unpublished_path)
 def catalog(request):
     return render(request, "learning/catalog.html", selectors.catalog(user=request.user))
 
 
 @require_safe
-@public_page
+@public_page(differs_for=selectors.has_paths_of_their_own)
 def paper_detail(request, slug):
     """A paper's page: the paper, its prerequisites and topics, and every step that uses it."""
     try:

@@ -74,5 +74,7 @@ def checklist_tick(request, pk):
 @require_safe
 def dashboard(request):
     return render(
-        request, "learning/dashboard.html", {"board": selectors.dashboard(user=request.user)}
+        request,
+        "learning/dashboard.html",
+        {"board": selectors.dashboard(user=request.user, request=request)},
     )
