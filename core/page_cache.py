@@ -94,14 +94,27 @@ def _template(name: str):
     return engines["django"].engine.get_template(name)
 
 
+_anonymous_menu: bytes | None = None
+
+
+def _account_menu(user, own: Context) -> bytes:
+    """The header's account links; an anonymous visitor's are the same for all (no token in
+    them), so they are rendered once per process."""
+    global _anonymous_menu
+    if user.is_authenticated:
+        return _template("includes/account_menu.html").render(own).encode()
+    if _anonymous_menu is None:
+        _anonymous_menu = _template("includes/account_menu.html").render(own).encode()
+    return _anonymous_menu
+
+
 def _for_this_visitor(request, content: bytes) -> bytes:
     token = get_token(request)
-    own = Context({"user": request.user, "csrf_token": token, "messages": get_messages(request)})
-    menu = _template("includes/account_menu.html").render(own).encode()
-    content = content.replace(_ACCOUNT_MENU, menu, 1)
-    if _MESSAGES in content:
-        messages = _template("includes/messages.html").render(own).encode()
-        content = content.replace(_MESSAGES, messages, 1)
+    messages = get_messages(request)
+    own = Context({"user": request.user, "csrf_token": token, "messages": messages})
+    content = content.replace(_ACCOUNT_MENU, _account_menu(request.user, own), 1)
+    shown = _template("includes/messages.html").render(own).encode() if len(messages) else b""
+    content = content.replace(_MESSAGES, shown, 1)
     return content.replace(_CSRF, token.encode())
 
 

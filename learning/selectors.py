@@ -158,9 +158,10 @@ def learner_path(*, path: Path, user, show_drafts: bool | None = None) -> Learne
         enrollment = Enrollment.objects.filter(user=user, path=path).first()
         progress = {
             row.step_id: row
-            for row in StepProgress.objects.filter(user=user, step__path=path).select_related(
-                "step"
-            )
+            # No ordering: a dict by step (the model's ordering would join the user and the path).
+            for row in StepProgress.objects.filter(user=user, step__path=path)
+            .select_related("step")
+            .order_by()
         }
         read = papers_read_elsewhere(user=user, path=path)
     if path.is_personal and user.is_authenticated and path.owner_id == user.pk:
@@ -239,7 +240,7 @@ def dashboard(*, user, recent_count: int = 10, request=None) -> Dashboard:
         row.step_id: row
         for row in StepProgress.objects.filter(
             user=user, step__path__in=[e.path_id for e in enrollments]
-        )
+        ).order_by()
     }
     entries = [
         DashboardEntry(
