@@ -76,7 +76,7 @@ ADMIN_PINNED = {
     "paper change": 9,
     "topic change": 8,
 }
-SHARED_PINNED = {"shared page": 9}
+SHARED_PINNED = {"shared page": (10, 5)}
 EXPORT_PINNED = {"/accounts/data/export.json": 8}
 
 # kind of visitor -> page -> pinned count

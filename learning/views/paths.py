@@ -201,7 +201,7 @@ def shared_progress(request, token):
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("path", "user"), share_token=token
     )
-    path = selectors.path_outline(slug=enrollment.path.slug, user=enrollment.user)
+    path = selectors.path_outline(slug=enrollment.path.slug, user=enrollment.user, request=request)
     learner = selectors.learner_path(path=path, user=enrollment.user, show_drafts=False)
     return render(
         request,
