@@ -59,8 +59,11 @@ def _cacheable_visit(request, for_learners: bool, differs_for) -> bool:
     return for_learners and not user.is_staff and not (differs_for and differs_for(request))
 
 
-def _page_key(request) -> str:
-    where = f"{request.headers.get('HX-Request', '')}|{request.get_full_path()}"
+def _page_key(request, query: tuple[str, ...]) -> str:
+    """The page's address with only the query parameters the view reads (others, like tracking
+    tags, would only multiply the entries), and whether htmx asked for it."""
+    params = [(name, request.GET.getlist(name)) for name in query if name in request.GET]
+    where = f"{request.headers.get('HX-Request', '')}|{request.path}|{params}"
     digest = blake2b(where.encode(), digest_size=16).hexdigest()
     return f"page:{content_version(request)}:{digest}"
 
@@ -126,18 +129,21 @@ def _response(request, content: bytes, content_type: str) -> HttpResponse:
     return response
 
 
-def public_page(view=None, *, for_learners: bool = True, differs_for=None):
+def public_page(view=None, *, for_learners=True, differs_for=None, query: tuple[str, ...] = ()):
     """Serve the page rendered once per content version (see above). `for_learners=False`: only
     anonymous visitors get it (a page a learner sees with their own data); `differs_for(request)`
-    tells when a learner's page is their own (a draft path they follow, say)."""
+    tells when a learner's page is their own (a draft path they follow, say); `query` names the
+    query parameters the view reads."""
     if view is None:
-        return lambda view: public_page(view, for_learners=for_learners, differs_for=differs_for)
+        return lambda view: public_page(
+            view, for_learners=for_learners, differs_for=differs_for, query=query
+        )
 
     @wraps(view)
     def serve(request, *args, **kwargs):
         if not _cacheable_visit(request, for_learners, differs_for):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
+        key = _page_key(request, query)
         stored = rendered_cache().get(key)
         if stored is None:
             response = _render_for_everyone(request, view, args, kwargs)

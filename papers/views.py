@@ -12,7 +12,7 @@ from .models import GlossaryTerm, Page, Paper, Topic
 
 
 @require_safe
-@public_page
+@public_page(query=("topic",))
 def paper_list(request):
     papers = Paper.objects.visible_to(request.user).prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("position"))

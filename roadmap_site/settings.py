@@ -146,7 +146,7 @@ RENDERED_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "rendered-content",
     "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": 5000},
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 if REDIS_URL:
     CACHES = {

@@ -10,7 +10,7 @@ from . import selectors
 
 
 @require_safe
-@public_page(differs_for=has_paths_of_their_own)
+@public_page(differs_for=has_paths_of_their_own, query=("q",))
 def search(request):
     raw = request.GET.get("q", "")
     outcome = selectors.search(raw_query=raw, user=request.user)

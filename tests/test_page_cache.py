@@ -195,3 +195,15 @@ def test_a_learners_status_is_live_on_the_cached_outline(roadmap, user, client_f
     learner.post(f"/steps/{step.pk}/status/", {"status": "done"})
     page = learner.get(path.get_absolute_url()).content.decode()
     assert re.search(rf'id="status-{step.pk}-done"\s+aria-pressed="true"', page)
+
+
+def test_only_the_query_parameters_a_page_reads_make_another_entry(roadmap, client):
+    served_twice(client, "/papers/")
+    with CaptureQueriesContext(connection) as captured:
+        tagged = client.get("/papers/?utm_source=newsletter")
+    assert len(captured) == 1  # the same entry as /papers/: only the content version is read
+    assert tagged.status_code == 200
+    assert "BERT" in client.get("/papers/").content.decode()
+    assert "BERT" not in client.get("/papers/?topic=vision").content.decode()
+    assert "Diffusion" in client.get("/search/?q=diffusion").content.decode()
+    assert "No results" not in client.get("/search/?q=attention").content.decode()

@@ -46,7 +46,7 @@ def path_page(request, path: Path, *, status=200, start_form=None, just_complete
 
 
 @require_safe
-@public_page(for_learners=False)
+@public_page(for_learners=False, query=("review",))
 def path_detail(request, slug):
     try:
         path = selectors.path_outline(slug=slug, user=request.user, request=request)
