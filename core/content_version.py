@@ -25,26 +25,48 @@ BEGIN
   PERFORM core_content_bump();
   RETURN NULL;
 END $$;
+CREATE OR REPLACE FUNCTION core_content_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM core_contentversion WHERE id = 1 FOR UPDATE;
+  RETURN NULL;
+END $$;
 """
 DROP_FUNCTIONS = """
+DROP FUNCTION IF EXISTS core_content_lock();
 DROP FUNCTION IF EXISTS core_content_changed();
 DROP FUNCTION IF EXISTS core_content_bump();
 DROP SEQUENCE IF EXISTS core_content_version_number;
 """
 
 
-def content_triggers(tables: list[str], function: str = "core_content_changed") -> RunSQL:
-    """A migration operation: every write to these tables changes the content version. The
-    default function fires once per statement; a table whose rows may be private (a learner's
-    personal path) passes a row-level function that decides row by row."""
-    level = "STATEMENT" if function == "core_content_changed" else "ROW"
-    events = "INSERT OR UPDATE OR DELETE" + (" OR TRUNCATE" if level == "STATEMENT" else "")
-    create = [
-        f"CREATE TRIGGER content_changed AFTER {events} ON {table} "
-        f"FOR EACH {level} EXECUTE FUNCTION {function}();"
+def content_triggers(tables: list[str], row_function: str | None = None) -> RunSQL:
+    """A migration operation: every write to these tables changes the content version.
+
+    The number's row is locked *before* each statement touches a content row (a BEFORE
+    STATEMENT trigger), so content writers take their locks in one order and never deadlock
+    with each other over it. By default that trigger also bumps the number. A table whose rows
+    may be private (a learner's personal path) passes a `row_function` that decides row by row
+    after the write whether to bump; its statements only take the lock first (TRUNCATE bumps)."""
+    if row_function is None:
+        triggers = [
+            "CREATE TRIGGER content_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON {t} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION core_content_changed();"
+        ]
+    else:
+        triggers = [
+            "CREATE TRIGGER content_lock BEFORE INSERT OR UPDATE OR DELETE ON {t} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION core_content_lock();",
+            "CREATE TRIGGER content_changed AFTER INSERT OR UPDATE OR DELETE ON {t} "
+            f"FOR EACH ROW EXECUTE FUNCTION {row_function}();",
+            "CREATE TRIGGER content_truncated BEFORE TRUNCATE ON {t} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION core_content_changed();",
+        ]
+    create = [trigger.replace("{t}", table) for table in tables for trigger in triggers]
+    drop = [
+        f"DROP TRIGGER IF EXISTS {name} ON {table};"
         for table in tables
+        for name in ("content_lock", "content_changed", "content_truncated")
     ]
-    drop = [f"DROP TRIGGER IF EXISTS content_changed ON {table};" for table in tables]
     return RunSQL("\n".join(create), "\n".join(drop))
 
 

@@ -16,6 +16,7 @@ What invalidates: the content version, which PostgreSQL changes with every commi
 content (core.content_version).
 """
 
+import secrets
 from functools import wraps
 from hashlib import blake2b
 
@@ -30,7 +31,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from .content_version import content_version
 
 # Stand for what is the visitor's own in a page rendered for everyone, filled in per response.
-CSRF_PLACEHOLDER = "csrf-token-of-this-visitor-0b7c1f"
+# Random per process: text typed into content can never be taken for it.
+CSRF_PLACEHOLDER = f"csrf-token-of-this-visitor-{secrets.token_hex(12)}"
 _CSRF = CSRF_PLACEHOLDER.encode()
 _ACCOUNT_MENU = b"<!--account-menu-of-this-visitor-->"
 _MESSAGES = b"<!--messages-of-this-visitor-->"
@@ -62,8 +64,13 @@ def _cacheable_visit(request, for_learners: bool, differs_for) -> bool:
 def _page_key(request, query: tuple[str, ...]) -> str:
     """The page's address with only the query parameters the view reads (others, like tracking
     tags, would only multiply the entries), and whether htmx asked for it."""
-    params = [(name, request.GET.getlist(name)) for name in query if name in request.GET]
-    where = f"{request.headers.get('HX-Request', '')}|{request.path}|{params}"
+    params = [
+        (name, [" ".join(value.split()) for value in request.GET.getlist(name)])
+        for name in query
+        if name in request.GET
+    ]
+    htmx = request.headers.get("HX-Request") == "true"
+    where = f"{htmx}|{request.path}|{params}"
     digest = blake2b(where.encode(), digest_size=16).hexdigest()
     return f"page:{content_version(request)}:{digest}"
 
@@ -106,9 +113,12 @@ def _account_menu(user, own: Context) -> bytes:
     global _anonymous_menu
     if user.is_authenticated:
         return _template("includes/account_menu.html").render(own).encode()
-    if _anonymous_menu is None:
-        _anonymous_menu = _template("includes/account_menu.html").render(own).encode()
-    return _anonymous_menu
+    if _anonymous_menu is not None:
+        return _anonymous_menu
+    menu = _template("includes/account_menu.html").render(own).encode()
+    if own["csrf_token"].encode() not in menu:  # nothing of this visitor's in it
+        _anonymous_menu = menu
+    return menu
 
 
 def _for_this_visitor(request, content: bytes) -> bytes:
@@ -158,19 +168,17 @@ def public_page(view=None, *, for_learners=True, differs_for=None, query: tuple[
     return serve
 
 
-_MISSING = object()
-
-
 def rendered(request, key: str, build):
     """`build()`'s result, made once per content version and process and kept in the
     process's cache (each use gets its own copy). `key` names what is built (and everything it
-    depends on besides content); the content version is added here."""
+    depends on besides content); the content version is added here. None is not kept."""
     full_key = f"content:{content_version(request)}:{key}"
     cache = rendered_cache()
-    value = cache.get(full_key, _MISSING)
-    if value is _MISSING:
+    value = cache.get(full_key)
+    if value is None:
         value = build()
-        cache.set(full_key, value)
+        if value is not None:
+            cache.set(full_key, value)
     return value
 
 

@@ -68,7 +68,8 @@ def _outlines(paths):
 
 
 def _curated_outline(slug: str) -> Path | None:
-    """The curated path's outline, whatever its status, or None (no such curated path)."""
+    """The curated path's outline, whatever its status; None (not kept: any address could
+    fill the cache with them) when there is no such curated path."""
     return _outlines(Path.objects.curated()).filter(slug=slug).first()
 
 

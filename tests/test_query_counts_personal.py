@@ -8,8 +8,8 @@ from learning.models import Enrollment, Path, Step
 
 from .test_builder import BUILDER, plan, save
 
-# The path page's first view also reads the content version and finds that no curated path has
-# its name (remembered until content changes: 12 after that).
+# The path page also reads the content version and finds that no curated path has its name (not
+# remembered: any address could otherwise fill the cache).
 PINNED = {"path page": 13, "re-plan": 12, "calendar": 11, "dashboard": 12, "export": 10}
 
 

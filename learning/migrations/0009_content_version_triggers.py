@@ -15,27 +15,40 @@ SHARED_TABLES = [
 PATH_TABLES = ["learning_path", "learning_phase", "learning_step", "learning_steppaper", "learning_pathsection"]
 
 ROW_FUNCTION = """
-CREATE OR REPLACE FUNCTION learning_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION learning_row_is_personal(tbl name, changed record)
+RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
-  changed record;
   personal boolean;
 BEGIN
-  IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
-  IF TG_TABLE_NAME = 'learning_path' THEN
-    personal := changed.owner_id IS NOT NULL
-                AND (TG_OP <> 'UPDATE' OR OLD.owner_id IS NOT NULL);
-  ELSIF TG_TABLE_NAME = 'learning_steppaper' THEN
+  IF tbl = 'learning_path' THEN
+    RETURN changed.owner_id IS NOT NULL;
+  ELSIF tbl = 'learning_steppaper' THEN
     SELECT path.owner_id IS NOT NULL INTO personal
       FROM learning_step step JOIN learning_path path ON path.id = step.path_id
      WHERE step.id = changed.step_id;
   ELSE
     SELECT owner_id IS NOT NULL INTO personal FROM learning_path WHERE id = changed.path_id;
   END IF;
-  IF personal IS DISTINCT FROM true THEN
+  RETURN coalesce(personal, false);
+END $$;
+CREATE OR REPLACE FUNCTION learning_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- A change stays private only if the row was and is on a learner's personal path (a row
+  -- moved between a curated path and a personal one changes the curated one).
+  IF TG_OP = 'INSERT' THEN
+    IF NOT learning_row_is_personal(TG_TABLE_NAME, NEW) THEN PERFORM core_content_bump(); END IF;
+  ELSIF TG_OP = 'DELETE' THEN
+    IF NOT learning_row_is_personal(TG_TABLE_NAME, OLD) THEN PERFORM core_content_bump(); END IF;
+  ELSIF NOT (learning_row_is_personal(TG_TABLE_NAME, OLD)
+             AND learning_row_is_personal(TG_TABLE_NAME, NEW)) THEN
     PERFORM core_content_bump();
   END IF;
   RETURN NULL;
 END $$;
+"""
+DROP_ROW_FUNCTION = """
+DROP FUNCTION IF EXISTS learning_content_changed();
+DROP FUNCTION IF EXISTS learning_row_is_personal(name, record);
 """
 
 
@@ -47,6 +60,6 @@ class Migration(migrations.Migration):
 
     operations = [
         content_triggers(SHARED_TABLES),
-        migrations.RunSQL(ROW_FUNCTION, "DROP FUNCTION IF EXISTS learning_content_changed();"),
-        content_triggers(PATH_TABLES, function="learning_content_changed"),
+        migrations.RunSQL(ROW_FUNCTION, DROP_ROW_FUNCTION),
+        content_triggers(PATH_TABLES, row_function="learning_content_changed"),
     ]
