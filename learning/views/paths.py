@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.page_cache import public_page
 
-from .. import selectors, services
+from .. import selectors, services, step_blocks
 from ..forms import EnrollmentForm, ShareForm
 from ..models import Enrollment, Path, StepStatus
 from .common import is_htmx, own_enrollment
@@ -24,6 +24,7 @@ PENDING_START = "pending_path_start"
 def path_page(request, path: Path, *, status=200, start_form=None, just_completed=False):
     learner = selectors.learner_path(path=path, user=request.user)
     enrollment = learner.enrollment
+    step_blocks.lay_out(request, path, learner.state, enrollment)
     context = {
         "just_completed": just_completed,
         "oob_panel": is_htmx(request),
