@@ -230,6 +230,16 @@ def _with_outlines(enrollments: list[Enrollment], request) -> None:
     prefetch_related_objects(unread, _phases_with_current_steps())
 
 
+def _checklists(request) -> list[Checklist]:
+    """The roadmap's checklists with their items: content, so built once per content version
+    when there is a request to read the version for."""
+
+    def build() -> list[Checklist]:
+        return list(Checklist.objects.prefetch_related("items"))
+
+    return build() if request is None else rendered(request, "checklists", build)
+
+
 def dashboard(*, user, recent_count: int = 10, request=None) -> Dashboard:
     enrollments = list(
         Enrollment.objects.filter(user=user)
@@ -276,7 +286,7 @@ def dashboard(*, user, recent_count: int = 10, request=None) -> Dashboard:
         recent=recent,
         days_this_week=this_week,
         streak=streak,
-        checklists=list(Checklist.objects.prefetch_related("items")),
+        checklists=_checklists(request),
         ticked=set(ChecklistTick.objects.filter(user=user).values_list("item_id", flat=True)),
     )
 

@@ -62,7 +62,7 @@ LOGGED_IN_PINNED = {
     for url, count in PINNED.items()
 } | {"/paths/software-engineer/": (11, 6)}
 CURATOR_PINNED = {url: count + LOGGED_IN_EXTRA[url] for url, count in PINNED.items()}
-LEARNER_PINNED = {"/paths/software-engineer/": (11, 6), "/dashboard/": (15, 10)}
+LEARNER_PINNED = {"/paths/software-engineer/": (11, 6), "/dashboard/": (15, 8)}
 # Admin pages for a curator (session, user, the curator's permissions, then the page's own).
 ADMIN_PINNED = {
     "/admin/learning/step/": 10,
