@@ -36,10 +36,9 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def check_reachable(url: str) -> None:
-    """Connect once, so an unreachable server is one clear line instead of a traceback later."""
+def connection_params(url: str) -> dict:
+    """psycopg's connection arguments for a DATABASE_URL (those it leaves empty left out)."""
     import dj_database_url
-    import psycopg
 
     config = dj_database_url.parse(url)
     params = {
@@ -51,8 +50,17 @@ def check_reachable(url: str) -> None:
         "connect_timeout": 5,
         **config.get("OPTIONS", {}),
     }
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def check_reachable(url: str) -> None:
+    """Connect once, so an unreachable server is one clear line instead of a traceback later."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
     try:
-        psycopg.connect(**{k: v for k, v in params.items() if v is not None}).close()
+        psycopg.connect(**connection_params(url)).close()
     except psycopg.Error as error:
         where = f"{config['HOST'] or 'local socket'}:{config['PORT'] or 5432}/{config['NAME']}"
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__

@@ -3,9 +3,11 @@
 Tests that only need *some* content make it with tests.factories; the seed roadmap (the
 `roadmap` fixture) is for the tests about the seed itself."""
 
+import io
 from pathlib import Path as FilePath
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
@@ -136,6 +138,22 @@ def curator(db):
 @pytest.fixture
 def curator_client(curator, client_for):
     return client_for(curator)
+
+
+@pytest.fixture
+def curator_user(make_user):
+    """A staff member in the Curators group, as `manage.py curator add` makes one (content only,
+    unlike the superuser `curator`)."""
+    user = make_user("editor@example.com")
+    call_command("curator", "add", user.email, stdout=io.StringIO())
+    user.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def editor(curator_user, client_for):
+    """A client logged in as `curator_user`."""
+    return client_for(curator_user)
 
 
 CONTENT_FILE = FilePath(__file__).resolve().parent.parent / "content" / "roadmap.yaml"

@@ -1,13 +1,10 @@
 """Learners' personal paths are private: nothing of them appears anywhere in the curator
 workspace, and every learning admin gets that from one mixin."""
 
-import io
 import re
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from learning.admin import CuratedOnlyAdminMixin
@@ -23,15 +20,6 @@ TITLES = [f"{SECRET} {kind}" for kind in ("plan", "week", "step", "section")]
 
 def leaked(html: str) -> list[str]:
     return [title for title in TITLES if title in html]
-
-
-@pytest.fixture
-def editor(make_user):
-    user = make_user("curated.editor@example.com")
-    call_command("curator", "add", user.email, stdout=io.StringIO())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
 """Glossary terms in the curator workspace: drafts first, published with a confirmation, previewed
 where visitors will read them, and the slug filled in from the term."""
 
-import io
 import json
 import re
 from html import unescape
 
 import pytest
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from core.models import PublicationStatus
@@ -17,15 +14,6 @@ from papers.models import GlossaryTerm
 pytestmark = pytest.mark.usefixtures("roadmap")
 
 CHANGELIST = "/admin/papers/glossaryterm/"
-
-
-@pytest.fixture
-def editor(make_user):
-    user = make_user("glossary.editor@example.com")
-    call_command("curator", "add", user.email, stdout=io.StringIO())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

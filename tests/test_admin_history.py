@@ -1,15 +1,12 @@
 """Content history in the curator workspace: a revert never breaks the order of things, a save
 that changes nothing leaves no trace, and the history shows every changed word."""
 
-import io
 import re
 from html import unescape
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db.models import Count
-from django.test import Client
 from django.urls import reverse
 
 from core.history import ordering_group, renumber_siblings, text_diff
@@ -28,21 +25,6 @@ from papers.models import GlossaryTerm, Page, Paper, Topic, TopicPaper
 from tests.test_curator_workspace import change_form_data
 
 pytestmark = pytest.mark.usefixtures("roadmap")
-
-
-@pytest.fixture
-def curator_user(make_user):
-    user = make_user("history.editor@example.com")
-    call_command("curator", "add", user.email, stdout=io.StringIO())
-    user.refresh_from_db()
-    return user
-
-
-@pytest.fixture
-def editor(curator_user):
-    client = Client()
-    client.force_login(curator_user)
-    return client
 
 
 def history_rows() -> dict[str, int]:

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 import yaml
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from core.models import PublicationStatus
@@ -16,16 +15,6 @@ from learning.models import Path, Phase, Step
 from papers.models import GlossaryTerm, Page, Paper, Topic
 
 pytestmark = pytest.mark.usefixtures("roadmap")
-
-
-@pytest.fixture
-def curator_client(make_user):
-    """A staff member in the Curators group, as `manage.py curator add` makes one."""
-    user = make_user("content.curator@example.com")
-    call_command("curator", "add", user.email, stdout=io.StringIO())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def admin_form(client, obj) -> tuple[str, dict]:
@@ -69,13 +58,13 @@ def test_export_then_dry_run_reports_no_changes_on_the_seed(tmp_path):
 
 
 def test_admin_edits_typed_with_crlf_export_with_lf_and_load_back_without_a_change(
-    curator_client, tmp_path
+    editor, tmp_path
 ):
     step = Step.objects.get(path__slug="software-engineer", slug="rag")
-    url, data = admin_form(curator_client, step)
+    url, data = admin_form(editor, step)
     data["body"] = "Typed in a browser:\r\n\r\n- first line\r\n- second line\r\n"
     data["key_takeaway"] = "Retrieval first,\r\nthen generation."
-    response = curator_client.post(url, data)
+    response = editor.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
     step.refresh_from_db()
@@ -88,7 +77,7 @@ def test_admin_edits_typed_with_crlf_export_with_lf_and_load_back_without_a_chan
     assert "\n  changed " not in output
 
 
-def test_saving_admin_forms_unchanged_leaves_the_export_a_fixed_point(curator_client, tmp_path):
+def test_saving_admin_forms_unchanged_leaves_the_export_a_fixed_point(editor, tmp_path):
     """Django's forms strip the final newline the file's `|` blocks give every Markdown text:
     that difference is not a change (it was the issue's "11 updated" after a fresh export)."""
     for obj in [
@@ -99,8 +88,8 @@ def test_saving_admin_forms_unchanged_leaves_the_export_a_fixed_point(curator_cl
         Topic.objects.first(),
         GlossaryTerm.objects.first(),
     ]:
-        url, data = admin_form(curator_client, obj)
-        assert curator_client.post(url, data).status_code == 302
+        url, data = admin_form(editor, obj)
+        assert editor.post(url, data).status_code == 302
     assert not Paper.objects.get(slug="bert").summary.endswith("\n")  # what the form stored
     _, output = export_then_dry_run(tmp_path)
     assert "0 created, 0 updated" in output

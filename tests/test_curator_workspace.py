@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from django.urls import reverse
 
 from core.models import PublicationStatus
@@ -16,21 +15,6 @@ from learning.curators import CURATORS_GROUP, curator_permission_codenames
 from learning.models import Path, Step, StepProgress, StepStatus
 
 pytestmark = pytest.mark.usefixtures("roadmap")
-
-
-@pytest.fixture
-def curator_user(make_user):
-    user = make_user("editor@example.com")
-    call_command("curator", "add", user.email, stdout=io.StringIO())
-    user.refresh_from_db()
-    return user
-
-
-@pytest.fixture
-def editor(curator_user):
-    client = Client()
-    client.force_login(curator_user)
-    return client
 
 
 @pytest.fixture

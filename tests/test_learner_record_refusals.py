@@ -2,15 +2,14 @@
 concurrent imports of one file take turns."""
 
 import json
-import threading
 
 import pytest
-from django.db import connection
 
 from learning import services
 from learning.models import Path, ProgressEvent, StepProgress
 from learning.record import RecordError, learner_import, parse_record
 
+from .concurrency import at_once
 from .factories import EnrollmentFactory, steps_of
 from .learner_record_support import (
     exported,
@@ -104,23 +103,7 @@ def test_concurrent_imports_of_one_file_take_turns(roadmap, make_user, client_fo
     # a transactional test has no rolled-back fixtures: its learner is made here
     document = exported(_learner_for_threads(make_user, client_for))
     newcomer = make_user("twice@example.com")
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def press_import():
-        try:
-            barrier.wait()
-            learner_import(user=newcomer, document=document, dry_run=False)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=press_import) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = at_once(lambda: learner_import(user=newcomer, document=document, dry_run=False), 4)
     assert errors == []
     assert Path.objects.filter(owner=newcomer).count() == 1
     assert StepProgress.objects.filter(user=newcomer).count() == len(document["progress"])

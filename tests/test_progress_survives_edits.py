@@ -1,10 +1,7 @@
 """Nothing a learner did is lost: not when curators reorder, rename, move, archive or take a
 path back to draft, not when steps are deleted, not under concurrent clicks."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +11,7 @@ from core.models import PublicationStatus
 from learning import services
 from learning.models import Path, ProgressEvent, Step, StepProgress, StepStatus
 
+from .concurrency import at_once
 from .factories import EnrollmentFactory, PathFactory, steps_of
 
 
@@ -81,23 +79,11 @@ def test_ten_concurrent_requests_for_the_same_step_make_one_row_and_no_error(mak
     path = PathFactory(phase_sizes=[1])
     enrollment = EnrollmentFactory(user=learner, path=path, depth="quick")
     [step] = steps_of(path)
-    barrier = threading.Barrier(10)
-    errors: list[BaseException] = []
-
-    def click():
-        try:
-            barrier.wait()
-            services.step_progress_set(enrollment=enrollment, step=step, status="done")
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = at_once(
+        lambda: services.step_progress_set(enrollment=enrollment, step=step, status="done"),
+        10,
+        timeout=30,
+    )
     assert errors == []
     assert StepProgress.objects.filter(user=learner, step=step).count() == 1
     assert StepProgress.objects.get(user=learner, step=step).status == StepStatus.DONE

@@ -11,6 +11,8 @@ import psutil
 import psycopg
 from psycopg import sql
 
+from scripts.devdb import connection_params
+
 PREFIX = "roadmap_bench_"
 
 
@@ -25,17 +27,7 @@ def with_database(url: str, name: str) -> str:
 
 
 def _connect(url: str) -> psycopg.Connection:
-    config = dj_database_url.parse(url)
-    params = {
-        "dbname": config["NAME"],
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "connect_timeout": 5,
-        **config.get("OPTIONS", {}),
-    }
-    return psycopg.connect(**{k: v for k, v in params.items() if v is not None}, autocommit=True)
+    return psycopg.connect(**connection_params(url), autocommit=True)
 
 
 def admin_connection(url: str) -> psycopg.Connection:
