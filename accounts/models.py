@@ -35,6 +35,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=150, blank=True)
+    # Changes (in PostgreSQL, accounts.learner_version) with every committed write to this
+    # account or to any of its learning data, so a page made of them can be kept under it.
+    data_version = models.BigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

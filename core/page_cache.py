@@ -11,9 +11,15 @@
   any non-200 response, is not stored.
 - `rendered(request, key, build)`: anything built from content (a path's outline, say) made
   once per content version and reused, for pages that lay a learner's own data over it.
+- `learner_page(request, key, build)`: a page made of content and one learner's data (their
+  path page, dashboard, shared progress page), rendered once per content version, learner
+  version and day, with the same holes, and kept in the process's "learner_pages" cache.
 
 What invalidates: the content version, which PostgreSQL changes with every committed write to
-content (core.content_version).
+content (core.content_version), and the learner version, which it changes with every committed
+write to a learner's account or data (accounts.learner_version). Both are read on each request
+before anything else (the learner's with their account, no extra query), so a page kept under
+them is never older than what the request would have read.
 """
 
 import secrets
@@ -26,6 +32,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context, engines
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .content_version import content_version
@@ -45,8 +52,8 @@ def rendered_cache():
 def context_processor(request) -> dict:
     """While a page is rendered for everyone, the CSRF token is a placeholder and the account
     menu and messages are left out (base.html), to be filled in for each visitor."""
-    if getattr(request, "renders_for_everyone", False):
-        return {"csrf_token": CSRF_PLACEHOLDER, "renders_for_everyone": True}
+    if getattr(request, "renders_with_holes", False):
+        return {"csrf_token": CSRF_PLACEHOLDER, "renders_with_holes": True}
     return {}
 
 
@@ -75,16 +82,16 @@ def _page_key(request, query: tuple[str, ...]) -> str:
     return f"page:{content_version(request)}:{digest}"
 
 
-def _render_for_everyone(request, view, args, kwargs):
-    """The view's response as an anonymous visitor gets it, with the holes left in."""
-    user = request.user
-    request.user, request.renders_for_everyone = AnonymousUser(), True
+def _render_with_holes(request, build, user):
+    """`build()`'s response for `user`, with the holes left in."""
+    own_user = request.user
+    request.user, request.renders_with_holes = user, True
     try:
-        response = view(request, *args, **kwargs)
+        response = build()
         if hasattr(response, "render"):
             response.render()
     finally:
-        request.user, request.renders_for_everyone = user, False
+        request.user, request.renders_with_holes = own_user, False
     return response
 
 
@@ -153,19 +160,60 @@ def public_page(view=None, *, for_learners=True, differs_for=None, query: tuple[
     def serve(request, *args, **kwargs):
         if not _cacheable_visit(request, for_learners, differs_for):
             return view(request, *args, **kwargs)
-        key = _page_key(request, query)
-        stored = rendered_cache().get(key)
-        if stored is None:
-            response = _render_for_everyone(request, view, args, kwargs)
-            if not _shareable(request, response):
-                if not response.streaming:
-                    response.content = _for_this_visitor(request, response.content)
-                return response
-            stored = (response.content, response["Content-Type"])
-            rendered_cache().set(key, stored)
-        return _response(request, *stored)
+        return _kept(
+            request,
+            rendered_cache(),
+            _page_key(request, query),
+            lambda: view(request, *args, **kwargs),
+            AnonymousUser(),
+        )
 
     return serve
+
+
+def _kept(request, cache, key: str, build, user) -> HttpResponse:
+    """The response kept under `key` (rendered for `user` with holes, when not kept yet), with
+    this visitor's own parts filled in."""
+    stored = cache.get(key)
+    if stored is None:
+        response = _render_with_holes(request, build, user)
+        if not _shareable(request, response):
+            if not response.streaming:
+                response.content = _for_this_visitor(request, response.content)
+            return response
+        stored = (response.content, response["Content-Type"])
+        cache.set(key, stored)
+    return _response(request, *stored)
+
+
+def learner_page(request, key: str, build, *, learner=None, data_version=None) -> HttpResponse:
+    """The page `build()` renders from content and one learner's data, kept per content
+    version, learner version and day (see above). `key` names the page and whatever else it
+    depends on (the htmx fragment, a query parameter). The learner is the visitor, or
+    `learner` with their `data_version` read in this request (a shared progress page). Staff
+    (who see drafts) always get a fresh page. A POST's response is looked up under the version
+    the POST's own write left."""
+    visitor = request.user
+    if learner is None:
+        learner = visitor
+        if not learner.is_authenticated or learner.is_staff:
+            return build()
+        data_version = _own_data_version(request)
+    elif visitor.is_authenticated and visitor.is_staff:
+        return build()
+    parts = f"{learner.pk}|{data_version}|{timezone.localdate()}|{key}"
+    digest = blake2b(parts.encode(), digest_size=16).hexdigest()
+    full_key = f"learner:{content_version(request)}:{digest}"
+    return _kept(request, caches["learner_pages"], full_key, build, visitor)
+
+
+def _own_data_version(request) -> int:
+    """The visitor's learner version as their account was read at the start of the request;
+    after a write (a POST), as the write left it."""
+    user = request.user
+    if request.method in ("GET", "HEAD"):
+        return user.data_version
+    return user._meta.model.objects.values_list("data_version", flat=True).get(pk=user.pk)
 
 
 def rendered(request, key: str, build):

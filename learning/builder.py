@@ -11,10 +11,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.learner_version import learner_lock
 from papers.models import Paper
 
 from . import services
@@ -38,12 +38,6 @@ from .saved_plans import SavedPlan, new_token, saved_order, steps_by_key
 
 class RemovalNeedsConfirmation(PlanError):
     """Saving would take steps the learner worked on off the plan: they must confirm it."""
-
-
-def _lock_learner(user) -> None:
-    """Take turns on this learner's plans: concurrent saves (a double click, two tabs) of the
-    same draft run one after the other, and the second finds the first one's path."""
-    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
 
 
 def _path_values(*, answers: Answers, library: Library) -> dict:
@@ -85,7 +79,7 @@ def personal_path_save(
     `confirm_removals` (the keys the learner confirmed).
     """
     with transaction.atomic():
-        _lock_learner(user)
+        learner_lock(user)
         already = saved_path_for(user=user, token=draft.token)
         if already is not None:
             return already, False
@@ -264,7 +258,7 @@ def _follow(*, user, path: Path, draft: PlanDraft) -> None:
 def personal_path_step_restore(*, user, step: Step) -> bool:
     """Put a step the learner removed back on their plan, at the earliest place its
     prerequisites allow, with its status and note. Returns whether it was removed."""
-    _lock_learner(user)
+    learner_lock(user)
     path = Path.objects.select_for_update().get(pk=step.path_id, owner=user)
     step = Step.objects.select_for_update().get(pk=step.pk, path=path)
     if not step.archived:

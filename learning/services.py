@@ -2,6 +2,8 @@
 
 Every function is keyword-only and atomic. Callers pass objects they have already scoped to the
 learner (views look them up with the owner in the query), and these functions never widen that.
+Each locks the learner's account row first (accounts.learner_version.learner_lock), so one
+learner's concurrent writes take turns instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.learner_version import learner_lock
 from accounts.services import user_delete
 
 from .curators import CURATORS_GROUP, curator_permission_codenames
@@ -37,6 +40,7 @@ def enrollment_create(
 ) -> tuple[Enrollment, bool]:
     """Start a path; starting one already started only updates the chosen depth and pace. A
     personal path's weeks are laid out at them (unless the caller does it, `lay_out=False`)."""
+    learner_lock(user)
     enrollment, created = Enrollment.objects.get_or_create(
         user=user, path=path, defaults={"depth": depth, "hours_per_week": hours_per_week}
     )
@@ -63,6 +67,7 @@ def _lay_out_personal_path(enrollment: Enrollment) -> None:
 def enrollment_update(*, enrollment: Enrollment, depth: str, hours_per_week: int | None) -> None:
     """Change the depth and pace. A personal path's weeks are laid out again at them, and its
     plan remembers them, so the builder, the path page and the calendar keep agreeing."""
+    learner_lock(enrollment.user)
     if (enrollment.depth, enrollment.hours_per_week) == (depth, hours_per_week):
         return
     enrollment.depth = depth
@@ -75,6 +80,7 @@ def enrollment_update(*, enrollment: Enrollment, depth: str, hours_per_week: int
 
 @transaction.atomic
 def enrollment_set_paused(*, enrollment: Enrollment, paused: bool) -> None:
+    learner_lock(enrollment.user)
     enrollment.status = EnrollmentStatus.PAUSED if paused else EnrollmentStatus.ACTIVE
     enrollment.updated_at = timezone.now()
     enrollment.save(update_fields=["status", "updated_at"])
@@ -85,6 +91,7 @@ def enrollment_restart(*, enrollment: Enrollment) -> int:
     """Start a path again: every status of its current steps back to Not started, each change
     kept in the history; notes, steps no longer on the path and the start date stay. Returns
     how many steps changed."""
+    learner_lock(enrollment.user)
     rows = list(
         StepProgress.objects.select_for_update()
         .filter(user=enrollment.user, step__path=enrollment.path, step__archived=False)
@@ -112,6 +119,7 @@ def enrollment_restart(*, enrollment: Enrollment) -> int:
 @transaction.atomic
 def enrollment_reset(*, enrollment: Enrollment) -> int:
     """Forget every status and note of this learner on this path. Returns rows removed."""
+    learner_lock(enrollment.user)
     steps = Step.objects.filter(path=enrollment.path)
     ProgressEvent.objects.filter(user=enrollment.user, step__in=steps).delete()
     removed, _ = StepProgress.objects.filter(user=enrollment.user, step__in=steps).delete()
@@ -125,6 +133,7 @@ def enrollment_reset(*, enrollment: Enrollment) -> int:
 @transaction.atomic
 def enrollment_leave(*, enrollment: Enrollment) -> None:
     """Stop following a path. Statuses and notes stay, so starting it again picks them up."""
+    learner_lock(enrollment.user)
     enrollment.delete()
 
 
@@ -132,6 +141,7 @@ def enrollment_leave(*, enrollment: Enrollment) -> None:
 def enrollment_sharing_set(*, enrollment: Enrollment, shared: bool) -> None:
     """Turn the read-only progress page on (with a new, unguessable link) or off. Turning it
     on when it is on keeps the link people already have."""
+    learner_lock(enrollment.user)
     if shared == bool(enrollment.share_token):
         return
     enrollment.share_token = secrets.token_urlsafe(24) if shared else None
@@ -166,6 +176,7 @@ def _locked_progress(*, user, step: Step) -> StepProgress:
 @transaction.atomic
 def step_progress_set(*, enrollment: Enrollment, step: Step, status: str) -> StepProgress:
     """Set a step's status for the enrolled learner; the same status twice changes nothing."""
+    learner_lock(enrollment.user)
     if step.path_id != enrollment.path_id:
         raise ValueError("The step is not on the enrolment's path.")
     status = StepStatus(status)
@@ -187,6 +198,7 @@ def step_progress_set(*, enrollment: Enrollment, step: Step, status: str) -> Ste
 
 @transaction.atomic
 def step_note_set(*, enrollment: Enrollment, step: Step, note: str) -> StepProgress:
+    learner_lock(enrollment.user)
     if step.path_id != enrollment.path_id:
         raise ValueError("The step is not on the enrolment's path.")
     progress = _locked_progress(user=enrollment.user, step=step)
@@ -199,6 +211,7 @@ def step_note_set(*, enrollment: Enrollment, step: Step, note: str) -> StepProgr
 
 @transaction.atomic
 def checklist_tick_set(*, user, item: ChecklistItem, ticked: bool) -> None:
+    learner_lock(user)
     if ticked:
         ChecklistTick.objects.bulk_create(
             [ChecklistTick(user=user, item=item)], ignore_conflicts=True
@@ -212,6 +225,7 @@ def account_delete(*, user) -> None:
     """Delete a learner's account and every row of theirs: enrolments, progress, notes, history,
     ticks, personal paths, email addresses. Progress and its history go first: they protect
     steps from deletion, and the personal paths' steps go with the account."""
+    learner_lock(user)
     ProgressEvent.objects.filter(user=user).delete()
     StepProgress.objects.filter(user=user).delete()
     Enrollment.objects.filter(user=user).delete()

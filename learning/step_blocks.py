@@ -118,7 +118,7 @@ def lay_out(request, path, state, enrollment) -> None:
     if enrollment:
         token = (
             CSRF_PLACEHOLDER
-            if getattr(request, "renders_for_everyone", False)
+            if getattr(request, "renders_with_holes", False)
             else get_token(request)
         )
     for st in steps:

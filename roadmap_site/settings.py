@@ -148,6 +148,14 @@ RENDERED_CACHE = {
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
+# Per process too: learners' own pages (core.page_cache.learner_page), keyed on the content
+# version and the learner's version, both read from the database on each request.
+LEARNER_PAGES_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "learner-pages",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -155,6 +163,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         },
         "rendered": RENDERED_CACHE,
+        "learner_pages": LEARNER_PAGES_CACHE,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -165,6 +174,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
         "rendered": RENDERED_CACHE,
+        "learner_pages": LEARNER_PAGES_CACHE,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

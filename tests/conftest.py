@@ -7,6 +7,7 @@ import io
 from pathlib import Path as FilePath
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
@@ -22,6 +23,13 @@ from .factories import PASSWORD, EnrollmentFactory, PathFactory, UserFactory, st
 LONGEST_FIRST = ("test_durability_model.py", "test_query_counts.py")
 # Fixtures whose tests commit, and so end by emptying the database.
 FLUSHING_FIXTURES = {"transactional_db", "live_server", "page"}
+
+
+def forget_rendered_pages() -> None:
+    """Empty this process's caches of rendered pages and content, so that the next view of a
+    page is its first (a test measuring what a first view costs)."""
+    for alias in ("rendered", "learner_pages"):
+        caches[alias].clear()
 
 
 def pytest_collection_modifyitems(items):

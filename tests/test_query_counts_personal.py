@@ -3,10 +3,10 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.page_cache import rendered_cache
 from learning import services
 from learning.models import Enrollment, Path, Step
 
+from .conftest import forget_rendered_pages
 from .test_builder import BUILDER, plan, save
 
 # The path page also reads the content version and finds that no curated path has its name (not
@@ -17,7 +17,7 @@ PINNED = {"path page": 13, "re-plan": 12, "calendar": 11, "dashboard": 13, "expo
 
 def count_queries(client, url: str) -> int:
     """The page's queries the first time after a content change (nothing rendered yet)."""
-    rendered_cache().clear()
+    forget_rendered_pages()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from accounts.learner_version import learner_lock
+
 from .. import services
 from ..models import (
     ChecklistItem,
@@ -75,7 +77,7 @@ class _Import:
 
     def run(self) -> None:
         # Concurrent imports into one account take turns (the account row is the lock).
-        get_user_model().objects.select_for_update().filter(pk=self.user.pk).exists()
+        learner_lock(self.user)
         self._account()
         self.personal.restore()
         self._load_paths()

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.page_cache import public_page
+from core.page_cache import learner_page, public_page
 
 from .. import selectors, services, step_blocks
 from ..forms import EnrollmentForm, ShareForm
@@ -22,6 +22,19 @@ PENDING_START = "pending_path_start"
 
 
 def path_page(request, path: Path, *, status=200, start_form=None, just_completed=False):
+    """The path with the visitor's progress; a learner's is kept per version of their data
+    (core.page_cache.learner_page), unless it shows a form's errors."""
+    if status != 200 or start_form is not None:
+        return _path_page(request, path, status, start_form, just_completed)
+    review = request.GET.get("review") == "1"
+    return learner_page(
+        request,
+        f"path|{path.pk}|{is_htmx(request)}|{review}|{just_completed}",
+        lambda: _path_page(request, path, status, start_form, just_completed),
+    )
+
+
+def _path_page(request, path: Path, status, start_form, just_completed):
     learner = selectors.learner_path(path=path, user=request.user)
     enrollment = learner.enrollment
     step_blocks.lay_out(request, path, learner.state, enrollment)
@@ -202,10 +215,17 @@ def shared_progress(request, token):
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("path", "user"), share_token=token
     )
-    path = selectors.path_outline(slug=enrollment.path.slug, user=enrollment.user, request=request)
-    learner = selectors.learner_path(path=path, user=enrollment.user, show_drafts=False)
-    return render(
-        request,
-        "learning/shared_progress.html",
-        {"enrollment": enrollment, "path": path, "state": learner.state},
+    owner = enrollment.user
+
+    def page():
+        path = selectors.path_outline(slug=enrollment.path.slug, user=owner, request=request)
+        learner = selectors.learner_path(path=path, user=owner, show_drafts=False)
+        return render(
+            request,
+            "learning/shared_progress.html",
+            {"enrollment": enrollment, "path": path, "state": learner.state},
+        )
+
+    return learner_page(
+        request, f"shared|{token}", page, learner=owner, data_version=owner.data_version
     )

@@ -6,7 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
+
+from core.page_cache import learner_page
 
 from .. import selectors, services
 from ..forms import StepNoteForm, StepStatusForm, TickForm
@@ -73,8 +76,14 @@ def checklist_tick(request, pk):
 @login_required
 @require_safe
 def dashboard(request):
-    return render(
+    """Kept per version of the learner's data, and per minute: it says how long ago each
+    recent change was."""
+    return learner_page(
         request,
-        "learning/dashboard.html",
-        {"board": selectors.dashboard(user=request.user, request=request)},
+        f"dashboard|{timezone.now():%H:%M}",
+        lambda: render(
+            request,
+            "learning/dashboard.html",
+            {"board": selectors.dashboard(user=request.user, request=request)},
+        ),
     )
