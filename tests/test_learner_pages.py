@@ -16,6 +16,7 @@ from learning.models import Enrollment, Step, StepProgress, StepStatus
 
 from .concurrency import at_once
 from .factories import EnrollmentFactory, StepProgressFactory
+from .test_builder import BUILDER, plan
 
 
 def tally(done: int, steps) -> str:
@@ -198,3 +199,11 @@ def test_one_learners_writes_from_two_tabs_at_once_never_deadlock(user, path, st
 
         actions = iter([finish, pause, finish, pause])
         assert at_once(lambda actions=actions: next(actions)(), 4) == []
+
+
+def test_the_builder_follows_the_draft_in_the_session(roadmap, auth_client):
+    plan(auth_client)
+    assert 'name="key" value="rag"' in auth_client.get(BUILDER).content.decode()
+    assert 'name="key" value="rag"' in auth_client.get(BUILDER).content.decode()  # kept
+    auth_client.post(BUILDER, {"action": "remove", "key": "rag"})
+    assert 'name="key" value="rag"' not in auth_client.get(BUILDER).content.decode()

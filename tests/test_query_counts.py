@@ -61,7 +61,7 @@ LOGGED_IN_PINNED = {
     if url in SERVED_FROM_CACHE
     else count + LOGGED_IN_EXTRA[url]
     for url, count in PINNED.items()
-} | {"/paths/software-engineer/": (11, 3)}
+} | {"/paths/software-engineer/": (11, 3), "/builder/": (8, 3)}
 CURATOR_PINNED = {url: count + LOGGED_IN_EXTRA[url] for url, count in PINNED.items()}
 LEARNER_PINNED = {"/paths/software-engineer/": (11, 3), "/dashboard/": (15, 3)}
 # Admin pages for a curator (session, user, the curator's permissions, then the page's own).

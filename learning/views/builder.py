@@ -3,6 +3,7 @@ and the plan's calendar. The draft and its actions live in BuilderSession; the r
 planner; the writes in learning.builder."""
 
 import dataclasses
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.page_cache import learner_page
 
 from .. import builder, selectors
 from ..builder_session import BuilderSession
@@ -65,11 +68,18 @@ def _to_plan():
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def builder_view(request):
+    if request.method != "POST" and "path" not in request.GET:
+        # A learner's builder is kept per version of their data and the draft in their session.
+        draft = json.dumps(request.session.get(BuilderSession.DRAFT), sort_keys=True)
+
+        def page():
+            session = BuilderSession(request, load_library())
+            return _page(session, session.draft)
+
+        return learner_page(request, f"builder|{draft}", page)
     session = BuilderSession(request, load_library())
     if request.method != "POST":
-        if slug := request.GET.get("path"):
-            return _start_replan(request, session, slug)
-        return _page(session, session.draft)
+        return _start_replan(request, session, request.GET["path"])
     action = request.POST.get("action", "")
     if action == "reset":
         session.reset()
