@@ -70,6 +70,21 @@ def content_triggers(tables: list[str], row_function: str | None = None) -> RunS
     return RunSQL("\n".join(create), "\n".join(drop))
 
 
+def content_version_and(request, query: str, params: list) -> tuple | None:
+    """The row of a `query` of at most one row (None without one), read together with the
+    content version in one round trip; the version is remembered for the request as
+    `content_version` would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT number FROM core_contentversion WHERE id = 1), q.* "
+            f"FROM (SELECT 1) AS one LEFT JOIN ({query}) AS q ON true",
+            params,
+        )
+        number, found, *row = cursor.fetchone()
+    request._content_version = number or 0
+    return None if found is None else (found, *row)
+
+
 def content_version(request=None) -> int:
     """The current content version, read once per request (one query)."""
     known = getattr(request, "_content_version", None)

@@ -29,13 +29,14 @@ from hashlib import blake2b
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .content_version import content_version
+from .content_version import content_version, content_version_and
 
 # Stand for what is the visitor's own in a page rendered for everyone, filled in per response.
 # Random per process: text typed into content can never be taken for it.
@@ -186,22 +187,23 @@ def _kept(request, cache, key: str, build, user) -> HttpResponse:
     return _response(request, *stored)
 
 
-def learner_page(request, key: str, build, *, learner=None, data_version=None) -> HttpResponse:
+def learner_page(
+    request, key: str, build, *, learner_id: int | None = None, data_version: int | None = None
+) -> HttpResponse:
     """The page `build()` renders from content and one learner's data, kept per content
     version, learner version and day (see above). `key` names the page and whatever else it
-    depends on (the htmx fragment, a query parameter). The learner is the visitor, or
-    `learner` with their `data_version` read in this request (a shared progress page). Staff
-    (who see drafts) always get a fresh page. A POST's response is looked up under the version
-    the POST's own write left."""
+    depends on (the htmx fragment, a query parameter). The learner is the visitor, or the
+    account `learner_id` with its `data_version` read in this request (a shared progress page).
+    Staff (who see drafts) always get a fresh page. A POST's response is looked up under the
+    version the POST's own write left."""
     visitor = request.user
-    if learner is None:
-        learner = visitor
-        if not learner.is_authenticated or learner.is_staff:
+    if learner_id is None:
+        if not visitor.is_authenticated or visitor.is_staff:
             return build()
-        data_version = _own_data_version(request)
+        learner_id, data_version = visitor.pk, _own_data_version(request)
     elif visitor.is_authenticated and visitor.is_staff:
         return build()
-    parts = f"{learner.pk}|{data_version}|{timezone.localdate()}|{key}"
+    parts = f"{learner_id}|{data_version}|{timezone.localdate()}|{key}"
     digest = blake2b(parts.encode(), digest_size=16).hexdigest()
     full_key = f"learner:{content_version(request)}:{digest}"
     return _kept(request, caches["learner_pages"], full_key, build, visitor)
@@ -209,11 +211,17 @@ def learner_page(request, key: str, build, *, learner=None, data_version=None) -
 
 def _own_data_version(request) -> int:
     """The visitor's learner version as their account was read at the start of the request;
-    after a write (a POST), as the write left it."""
+    after a write (a POST), as the write left it (read with the content version when that is
+    not known yet: one query)."""
     user = request.user
     if request.method in ("GET", "HEAD"):
         return user.data_version
-    return user._meta.model.objects.values_list("data_version", flat=True).get(pk=user.pk)
+    query = f"SELECT data_version FROM {user._meta.db_table} WHERE id = %s"
+    if getattr(request, "_content_version", None) is None:
+        return content_version_and(request, query, [user.pk])[0]
+    with connection.cursor() as cursor:
+        cursor.execute(query, [user.pk])
+        return cursor.fetchone()[0]
 
 
 def rendered(request, key: str, build):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.content_version import content_version_and
 from core.models import PublicationStatus
 from core.page_cache import rendered, rendered_many
 from papers.models import Page, Paper, Topic
@@ -71,6 +73,26 @@ def _curated_outline(slug: str) -> Path | None:
     """The curated path's outline, whatever its status; None (not kept: any address could
     fill the cache with them) when there is no such curated path."""
     return _outlines(Path.objects.curated()).filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class SharedEnrollment:
+    enrollment_id: int
+    learner_id: int
+    data_version: int
+
+
+def shared_enrollment(request, token: str) -> SharedEnrollment | None:
+    """The enrolment a progress link shows, its learner and their learner version, read with
+    the content version in one query (the shared page is then served from what is kept)."""
+    enrollment, user = Enrollment._meta.db_table, get_user_model()._meta.db_table
+    row = content_version_and(
+        request,
+        f"SELECT e.id, e.user_id, u.data_version FROM {enrollment} e "
+        f"JOIN {user} u ON u.id = e.user_id WHERE e.share_token = %s",
+        [token],
+    )
+    return SharedEnrollment(*row) if row else None
 
 
 def follows_unpublished_path(request) -> bool:

@@ -149,7 +149,7 @@ def enrollment_sharing_set(*, enrollment: Enrollment, shared: bool) -> None:
 
 
 def _refresh_completion(enrollment: Enrollment) -> None:
-    steps = Step.objects.current().filter(path=enrollment.path)
+    steps = Step.objects.current().filter(path_id=enrollment.path_id)
     total = steps.count()
     finished = StepProgress.objects.filter(
         user=enrollment.user, step__in=steps, status__in=FINISHED_STATUSES
@@ -164,24 +164,40 @@ def _refresh_completion(enrollment: Enrollment) -> None:
 
 
 def _locked_progress(*, user, step: Step) -> StepProgress:
-    """The learner's row for this step, created if missing and locked for this transaction.
+    """The learner's row for this step, created if missing and locked for this transaction
+    (the caller holds the learner's lock, so their own requests already take turns).
 
-    INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE: concurrent requests for the same
-    step (double clicks, two tabs) end up with one row and take turns, and none fails.
+    SELECT … FOR UPDATE, and if there is no row, INSERT … ON CONFLICT DO NOTHING and select
+    again: concurrent requests for the same step (double clicks, two tabs) end up with one row,
+    and none fails, even a writer that did not take the learner's lock.
     """
-    StepProgress.objects.bulk_create([StepProgress(user=user, step=step)], ignore_conflicts=True)
-    return StepProgress.objects.select_for_update().get(user=user, step=step)
+    rows = StepProgress.objects.select_for_update()
+    progress = rows.filter(user=user, step=step).first()
+    if progress is None:
+        StepProgress.objects.bulk_create(
+            [StepProgress(user=user, step=step)], ignore_conflicts=True
+        )
+        progress = rows.get(user=user, step=step)
+    return progress
 
 
-@transaction.atomic
 def step_progress_set(*, enrollment: Enrollment, step: Step, status: str) -> StepProgress:
-    """Set a step's status for the enrolled learner; the same status twice changes nothing."""
-    learner_lock(enrollment.user)
+    """Set a step's status for the enrolled learner; the same status twice changes nothing (a
+    double click or a retried POST finds it set with one read, and writes nothing)."""
     if step.path_id != enrollment.path_id:
         raise ValueError("The step is not on the enrolment's path.")
     status = StepStatus(status)
+    progress = StepProgress.objects.filter(user=enrollment.user, step=step).first()
+    if progress is not None and progress.status == status:
+        return progress
+    return _step_progress_change(enrollment=enrollment, step=step, status=status)
+
+
+@transaction.atomic
+def _step_progress_change(*, enrollment: Enrollment, step: Step, status: StepStatus):
+    learner_lock(enrollment.user)
     progress = _locked_progress(user=enrollment.user, step=step)
-    if progress.status == status:
+    if progress.status == status:  # set meanwhile, by another tab
         return progress
     now = timezone.now()
     progress.status = status

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -207,3 +208,22 @@ def test_the_builder_follows_the_draft_in_the_session(roadmap, auth_client):
     assert 'name="key" value="rag"' in auth_client.get(BUILDER).content.decode()  # kept
     auth_client.post(BUILDER, {"action": "remove", "key": "rag"})
     assert 'name="key" value="rag"' not in auth_client.get(BUILDER).content.decode()
+
+
+def test_a_status_post_costs_its_pinned_queries(auth_client, enrollment, steps):
+    """With htmx: a change locks the learner, writes the status and its history, refreshes
+    completion and renders the outline; the same status again (a double click, a retried POST)
+    is one read, and the outline it answers with is the one kept."""
+    url = reverse("learning:step_status", args=[steps[0].pk])
+
+    def post(status: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = auth_client.post(url, {"status": status}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    # the first change also creates the status's row and builds the path's outline; within a
+    # test, the write's transaction is a savepoint (two more statements)
+    assert post("done") == 24
+    assert post("done") == 6  # session, user, step, enrolment, status; versions
+    assert post("in_progress") == 17

@@ -77,8 +77,9 @@ ADMIN_PINNED = {
     "paper change": 9,
     "topic change": 8,
 }
-# The shared page reads the enrolment with its owner (and their learner version) by the token.
-SHARED_PINNED = {"shared page": (10, 2)}
+# The shared page reads the link's enrolment and its owner's learner version with the content
+# version (one query), then serves what is kept.
+SHARED_PINNED = {"shared page": (10, 1)}
 EXPORT_PINNED = {"/accounts/data/export.json": 8}
 
 # kind of visitor -> page -> pinned count

@@ -11,11 +11,16 @@ def is_htmx(request) -> bool:
 
 def own_enrollment(request, pk) -> Enrollment:
     """The learner's enrolment: the learner is in the query, so another learner gets a 404."""
-    return get_object_or_404(Enrollment.objects.select_related("path"), pk=pk, user=request.user)
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("path"), pk=pk, user=request.user
+    )
+    enrollment.user = request.user  # the same account, not read again
+    return enrollment
 
 
 def step_for_learner(request, pk) -> tuple[Step, Enrollment]:
     """A current step of a path the learner follows, with their enrolment on it (else 404)."""
     step = get_object_or_404(Step.objects.current().select_related("path"), pk=pk)
     enrollment = get_object_or_404(Enrollment, user=request.user, path=step.path)
+    enrollment.user, enrollment.path = request.user, step.path  # not read again
     return step, enrollment

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,16 +21,19 @@ from .common import is_htmx, own_enrollment
 PENDING_START = "pending_path_start"
 
 
-def path_page(request, path: Path, *, status=200, start_form=None, just_completed=False):
+def path_page(
+    request, path: Path, *, status=200, start_form=None, just_completed=False, outline=None
+):
     """The path with the visitor's progress; a learner's is kept per version of their data
-    (core.page_cache.learner_page), unless it shows a form's errors."""
+    (core.page_cache.learner_page), unless it shows a form's errors. `path` is its outline
+    (selectors.path_outline), or `outline()` reads it when the page is rendered."""
     if status != 200 or start_form is not None:
         return _path_page(request, path, status, start_form, just_completed)
     review = request.GET.get("review") == "1"
     return learner_page(
         request,
         f"path|{path.pk}|{is_htmx(request)}|{review}|{just_completed}",
-        lambda: _path_page(request, path, status, start_form, just_completed),
+        lambda: _path_page(request, outline() if outline else path, status, None, just_completed),
     )
 
 
@@ -212,12 +215,18 @@ def enrollment_share(request, pk):
 
 @require_safe
 def shared_progress(request, token):
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("path", "user"), share_token=token
-    )
-    owner = enrollment.user
+    """A learner's read-only progress page, kept per version of their data: served again, it
+    costs one query (the link's enrolment and its learner's version, with the content
+    version)."""
+    shared = selectors.shared_enrollment(request, token)
+    if shared is None:
+        raise Http404("No progress page at this link.")
 
     def page():
+        enrollment = get_object_or_404(
+            Enrollment.objects.select_related("path", "user"), pk=shared.enrollment_id
+        )
+        owner = enrollment.user
         path = selectors.path_outline(slug=enrollment.path.slug, user=owner, request=request)
         learner = selectors.learner_path(path=path, user=owner, show_drafts=False)
         return render(
@@ -227,5 +236,9 @@ def shared_progress(request, token):
         )
 
     return learner_page(
-        request, f"shared|{token}", page, learner=owner, data_version=owner.data_version
+        request,
+        f"shared|{token}",
+        page,
+        learner_id=shared.learner_id,
+        data_version=shared.data_version,
     )

@@ -25,8 +25,13 @@ def _after_step_change(request, step: Step, *, just_completed=False) -> HttpResp
         messages.success(request, f"You completed {step.path.title}: every step is finished.")
         return redirect(step.path.get_absolute_url() + "#start")
     if is_htmx(request):
-        path = selectors.path_outline(slug=step.path.slug, user=request.user, request=request)
-        return path_page(request, path, just_completed=just_completed)
+        slug = step.path.slug
+        return path_page(
+            request,
+            step.path,
+            just_completed=just_completed,
+            outline=lambda: selectors.path_outline(slug=slug, user=request.user, request=request),
+        )
     return redirect(step.get_absolute_url())
 
 
