@@ -129,7 +129,11 @@ def test_tables_give_ratios_to_the_median_baseline_and_growth_as_slowdown():
     large_page = measured("`/` anonymous", "anonymous", 250)
 
     table = size_table("1,000 learners", small_hello, [small_page])
-    assert "| `/` anonymous | 500 | 10.0 | 20.0 | 0 | 0.50 |" in table
+    assert "| `/` anonymous | 500 | 10.0 | 20.0 | 0 | 0.50 |  |" in table
+    # with its baseline measured right after it (a slower moment of the machine: 800 req/s)
+    small_page.neighbour = measured("hello", "anonymous", 800).runs[0]
+    table = size_table("1,000 learners", small_hello, [small_page])
+    assert "| `/` anonymous | 500 | 10.0 | 20.0 | 0 | 0.50 | 0.62 (of 800) |" in table
 
     growth = growth_table(
         [small_page], [large_page], ("1,000", "25,000"), (small_hello, large_hello)

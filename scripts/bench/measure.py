@@ -106,17 +106,23 @@ def _measure_case(
         headers = {}
     run_wrk(url, seconds=WARM_UP_SECONDS, headers=headers, script=script)
     measured.runs.append(run_wrk(url, seconds=seconds, headers=headers, script=script))
+    # The matching baseline again, right after the page: on a machine whose speed drifts
+    # (shared cores), the page's ratio to it is steadier than to the run's median.
+    hello, hello_headers = _baseline(case.baseline, learner)
+    measured.neighbour = run_wrk(server.base + hello, seconds=seconds, headers=hello_headers)
     return measured
+
+
+def _baseline(kind: str, learner: BenchLearner) -> tuple[str, dict[str, str]]:
+    return (HELLO, {}) if kind == ANONYMOUS else (HELLO_USER, {"Cookie": learner.cookie})
 
 
 def _measure_baselines(
     server: Server, learner: BenchLearner, baselines: dict[str, Measured], seconds: int
 ) -> None:
     for _ in range(BASELINE_RUNS):
-        for kind, path, headers in (
-            (ANONYMOUS, HELLO, {}),
-            (LOGGED_IN, HELLO_USER, {"Cookie": learner.cookie}),
-        ):
+        for kind in (ANONYMOUS, LOGGED_IN):
+            path, headers = _baseline(kind, learner)
             url = server.base + path
             run_wrk(url, seconds=WARM_UP_SECONDS, headers=headers)
             baselines[kind].runs.append(run_wrk(url, seconds=seconds, headers=headers))

@@ -16,6 +16,7 @@ class Measured:
     baseline: str  # "anonymous" or "logged in": the hello view it is compared with
     runs: list[WrkResult] = field(default_factory=list)
     failure: str = ""  # why it was not measured (its plain request did not return 200)
+    neighbour: WrkResult | None = None  # a page's baseline, measured right after it
 
     @property
     def requests_per_second(self) -> float:
@@ -46,24 +47,29 @@ def size_table(title: str, baselines: dict[str, Measured], pages: list[Measured]
     lines = [
         f"### {title}",
         "",
-        "| page | req/s | p50 ms | p99 ms | errors | ratio to baseline |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| page | req/s | p50 ms | p99 ms | errors | ratio to baseline "
+        "| ratio to the baseline run right after it |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for kind, hello in baselines.items():
         runs = ", ".join(_number(run.requests_per_second) for run in hello.runs)
         lines.append(
             f"| {hello.name} (median of {len(hello.runs)}: {runs}) "
             f"| {_number(hello.requests_per_second)} | {_ms(hello.p50_ms)} "
-            f"| {_ms(hello.p99_ms)} | {hello.errors} | 1 ({kind}) |"
+            f"| {_ms(hello.p99_ms)} | {hello.errors} | 1 ({kind}) | |"
         )
     for page in pages:
         if page.failure:
-            lines.append(f"| {page.name} | not measured: {page.failure} | | | | |")
+            lines.append(f"| {page.name} | not measured: {page.failure} | | | | | |")
             continue
         ratio = page.requests_per_second / baselines[page.baseline].requests_per_second
+        beside = ""
+        if page.neighbour is not None:
+            hello = page.neighbour.requests_per_second
+            beside = f"{page.requests_per_second / hello:.2f} (of {_number(hello)})"
         lines.append(
             f"| {page.name} | {_number(page.requests_per_second)} | {_ms(page.p50_ms)} "
-            f"| {_ms(page.p99_ms)} | {page.errors} | {ratio:.2f} |"
+            f"| {_ms(page.p99_ms)} | {page.errors} | {ratio:.2f} | {beside} |"
         )
     return "\n".join(lines)
 
