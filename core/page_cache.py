@@ -66,7 +66,23 @@ def _cacheable_visit(request, for_learners: bool, differs_for) -> bool:
     user = request.user
     if not user.is_authenticated:
         return True
-    return for_learners and not user.is_staff and not (differs_for and differs_for(request))
+    return (
+        for_learners and not user.is_staff and not (differs_for and _differs(request, differs_for))
+    )
+
+
+def _differs(request, differs_for) -> bool:
+    """`differs_for(request)`, asked once per content version and learner version (what it
+    reads is content, or the learner's own data) and remembered by the process."""
+    user = request.user
+    asked = f"{differs_for.__module__}.{differs_for.__qualname__}"
+    key = f"differs:{content_version(request)}:{user.pk}:{user.data_version}:{asked}"
+    cache = rendered_cache()
+    answer = cache.get(key)
+    if answer is None:
+        answer = bool(differs_for(request))
+        cache.set(key, answer)
+    return answer
 
 
 def _page_key(request, query: tuple[str, ...]) -> str:

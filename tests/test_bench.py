@@ -139,3 +139,9 @@ def test_tables_give_ratios_to_the_median_baseline_and_growth_as_slowdown():
         [small_page], [large_page], ("1,000", "25,000"), (small_hello, large_hello)
     )
     assert "| `/` anonymous | 500 | 250 | 2.00x | 1.00x |" in growth
+    # against the baseline runs right after the page at each size, where there are some
+    large_page.neighbour = measured("hello", "anonymous", 500).runs[0]
+    growth = growth_table(
+        [small_page], [large_page], ("1,000", "25,000"), (small_hello, large_hello)
+    )
+    assert "| `/` anonymous | 500 | 250 | 2.00x | 1.25x |" in growth  # 800 → 500: 1.6x drift

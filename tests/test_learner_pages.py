@@ -12,8 +12,9 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import User
+from core.models import PublicationStatus
 from learning import services
-from learning.models import Enrollment, Step, StepProgress, StepStatus
+from learning.models import Enrollment, Path, Step, StepProgress, StepStatus
 
 from .concurrency import at_once
 from .factories import EnrollmentFactory, StepProgressFactory
@@ -227,3 +228,18 @@ def test_a_status_post_costs_its_pinned_queries(auth_client, enrollment, steps):
     assert post("done") == 24
     assert post("done") == 6  # session, user, step, enrolment, status; versions
     assert post("in_progress") == 17
+
+
+def test_whether_a_learners_catalog_is_their_own_follows_both_versions(
+    auth_client, client_for, other_user, enrollment
+):
+    """A learner following a path curators took back to draft still finds it listed; whether
+    their catalog is their own is remembered per content version and learner version."""
+    path, other = enrollment.path, client_for(other_user)
+    for visitor in (auth_client, other):
+        assertContains(visitor.get("/"), path.title)
+    Path.objects.filter(pk=path.pk).update(status=PublicationStatus.DRAFT)
+    assertContains(auth_client.get("/"), path.title)
+    assertNotContains(other.get("/"), path.title)
+    EnrollmentFactory(user=other_user, path=path)
+    assertContains(other.get("/"), path.title)

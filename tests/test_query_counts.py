@@ -50,14 +50,15 @@ ANONYMOUS_PINNED = {
 }
 LOGGED_IN_EXTRA = dict.fromkeys(PINNED, 2) | {"/paths/software-engineer/": 5}
 # A learner is served the same cached pages, once one query has told that theirs would not differ
-# (no draft path followed, no personal path listed).
+# (no draft path followed, no personal path listed); the answer is remembered per content version
+# and learner version, so a page served again costs what a cached content page costs.
 DIFFERS_CHECK = dict.fromkeys(SERVED_FROM_CACHE, 0) | {
     "/": 1,
     "/papers/clip/": 1,
     "/search/?q=attention": 1,
 }
 LOGGED_IN_PINNED = {
-    url: (count + 3 + DIFFERS_CHECK[url], 3 + DIFFERS_CHECK[url])
+    url: (count + 3 + DIFFERS_CHECK[url], 3)
     if url in SERVED_FROM_CACHE
     else count + LOGGED_IN_EXTRA[url]
     for url, count in PINNED.items()

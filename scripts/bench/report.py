@@ -82,7 +82,8 @@ def growth_table(
 ) -> str:
     """req/s at both sizes; growth is how many times slower the larger size is, in plain req/s
     and relative to the matching baseline of the same size (which cancels out a machine that
-    was busier during one size than the other)."""
+    was busier during one size than the other): the baseline run right after the page where
+    there is one, else the size's median."""
     lines = [
         "### Growth",
         "",
@@ -95,10 +96,13 @@ def growth_table(
             lines.append(f"| {before.name} | | | not measured | |")
             continue
         growth = before.requests_per_second / after.requests_per_second
-        drift = (
-            baselines[0][before.baseline].requests_per_second
-            / baselines[1][after.baseline].requests_per_second
-        )
+        if before.neighbour is not None and after.neighbour is not None:
+            drift = before.neighbour.requests_per_second / after.neighbour.requests_per_second
+        else:
+            drift = (
+                baselines[0][before.baseline].requests_per_second
+                / baselines[1][after.baseline].requests_per_second
+            )
         lines.append(
             f"| {before.name} | {_number(before.requests_per_second)} "
             f"| {_number(after.requests_per_second)} | {growth:.2f}x | {growth / drift:.2f}x |"
