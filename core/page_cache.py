@@ -240,16 +240,17 @@ def _own_data_version(request) -> int:
         return cursor.fetchone()[0]
 
 
-def rendered(request, key: str, build):
+def rendered(request, key: str, build, *, keep=None):
     """`build()`'s result, made once per content version and process and kept in the
     process's cache (each use gets its own copy). `key` names what is built (and everything it
-    depends on besides content); the content version is added here. None is not kept."""
+    depends on besides content); the content version is added here. None is not kept, nor a
+    value `keep(value)` says is not content."""
     full_key = f"content:{content_version(request)}:{key}"
     cache = rendered_cache()
     value = cache.get(full_key)
     if value is None:
         value = build()
-        if value is not None:
+        if value is not None and (keep is None or keep(value)):
             cache.set(full_key, value)
     return value
 

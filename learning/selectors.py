@@ -49,20 +49,60 @@ def _phases_with_current_steps() -> Prefetch:
     )
 
 
-def path_outline(*, slug: str, user, request=None) -> Path:
+def path_outline(*, slug: str, user, request=None, personal: bool = False) -> Path:
     """A visible path with its phases, current steps in order, their visible papers, sections.
     Given the request, a curated path's outline is built once per content version (see
     core.page_cache) and only the visitor's right to see it is checked; staff (who see drafts)
     and personal paths (their changes leave the content version alone) are read afresh."""
-    if request is not None and not (user.is_authenticated and user.is_staff):
+    if request is not None and not personal and not (user.is_authenticated and user.is_staff):
         path = rendered(request, _outline_key(slug), lambda: _curated_outline(slug))
         if path is not None:
-            if path.status == PublicationStatus.PUBLISHED or (
-                user.is_authenticated and Enrollment.objects.filter(user=user, path=path).exists()
-            ):
-                return path
-            raise Path.DoesNotExist(slug)
+            _check_visible(path.pk, path.status, user=user, slug=slug)
+            return path
     return _outlines(Path.objects.visible_to(user)).get(slug=slug)
+
+
+@dataclass(frozen=True)
+class PathHead:
+    pk: int
+    slug: str
+    status: str
+    owner_id: int | None = None
+
+
+def path_head(*, slug: str, user, request) -> PathHead | Path:
+    """Which visible path an address names, without its outline (all a page kept for the
+    learner needs; one query for a personal path, none for a curated one, whose head is
+    remembered per content version). Staff (whose pages are never kept) get the outline itself.
+    Raises Path.DoesNotExist like `path_outline`."""
+    if user.is_authenticated and user.is_staff:
+        return path_outline(slug=slug, user=user, request=request)
+    head = rendered(
+        request, f"path-head:{slug}", lambda: _head(slug), keep=lambda h: h.owner_id is None
+    )
+    if head is None:
+        raise Path.DoesNotExist(slug)
+    if head.owner_id is not None:  # a personal path: its owner's alone
+        if head.owner_id != user.pk:
+            raise Path.DoesNotExist(slug)
+        return head
+    _check_visible(head.pk, head.status, user=user, slug=slug)
+    return head
+
+
+def _head(slug: str) -> PathHead | None:
+    row = Path.objects.filter(slug=slug).values_list("pk", "slug", "status", "owner_id").first()
+    return PathHead(*row) if row else None
+
+
+def _check_visible(pk: int, status: str, *, user, slug: str) -> None:
+    """A curated path is visible when published, or to a learner following it (a path curators
+    took back to draft stays theirs)."""
+    if status == PublicationStatus.PUBLISHED or (
+        user.is_authenticated and Enrollment.objects.filter(user=user, path_id=pk).exists()
+    ):
+        return
+    raise Path.DoesNotExist(slug)
 
 
 def _outlines(paths):

@@ -243,3 +243,16 @@ def test_whether_a_learners_catalog_is_their_own_follows_both_versions(
     assertNotContains(other.get("/"), path.title)
     EnrollmentFactory(user=other_user, path=path)
     assertContains(other.get("/"), path.title)
+
+
+def test_a_personal_path_is_its_owners_alone_and_gone_when_deleted(
+    auth_client, client_for, user, other_user, enrollment
+):
+    path = enrollment.path
+    Path.objects.filter(pk=path.pk).update(owner=user)
+    url = path.get_absolute_url()
+    for _ in range(2):
+        assert auth_client.get(url).status_code == 200
+    assert client_for(other_user).get(url).status_code == 404
+    services.account_delete(user=user)
+    assert client_for(other_user).get(url).status_code == 404

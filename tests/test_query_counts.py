@@ -45,9 +45,11 @@ PINNED = {
     "/builder/": 5,
 }
 SERVED_FROM_CACHE = set(PINNED) - {"/builder/"}
+# The path page first reads which path its address names (its head, remembered per content
+# version like the outline: a learner's kept page needs no more).
 ANONYMOUS_PINNED = {
     url: (count + 1, 1) if url in SERVED_FROM_CACHE else count for url, count in PINNED.items()
-}
+} | {"/paths/software-engineer/": (7, 1)}
 LOGGED_IN_EXTRA = dict.fromkeys(PINNED, 2) | {"/paths/software-engineer/": 5}
 # A learner is served the same cached pages, once one query has told that theirs would not differ
 # (no draft path followed, no personal path listed); the answer is remembered per content version
@@ -62,9 +64,9 @@ LOGGED_IN_PINNED = {
     if url in SERVED_FROM_CACHE
     else count + LOGGED_IN_EXTRA[url]
     for url, count in PINNED.items()
-} | {"/paths/software-engineer/": (11, 3), "/builder/": (8, 3)}
+} | {"/paths/software-engineer/": (12, 3), "/builder/": (8, 3)}
 CURATOR_PINNED = {url: count + LOGGED_IN_EXTRA[url] for url, count in PINNED.items()}
-LEARNER_PINNED = {"/paths/software-engineer/": (11, 3), "/dashboard/": (15, 3)}
+LEARNER_PINNED = {"/paths/software-engineer/": (12, 3), "/dashboard/": (15, 3)}
 # Admin pages for a curator (session, user, the curator's permissions, then the page's own).
 ADMIN_PINNED = {
     "/admin/learning/step/": 10,

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404
 
 from ..models import Enrollment, Step
 
+PATH_FIELDS = ("path__slug", "path__title", "path__owner", "path__status")
+
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -20,7 +22,10 @@ def own_enrollment(request, pk) -> Enrollment:
 
 def step_for_learner(request, pk) -> tuple[Step, Enrollment]:
     """A current step of a path the learner follows, with their enrolment on it (else 404)."""
-    step = get_object_or_404(Step.objects.current().select_related("path"), pk=pk)
+    steps = Step.objects.current().select_related("path")
+    # What the status and note views use (not the texts): the step's page address, its path's.
+    steps = steps.only("path_id", "phase_id", "slug", "archived", *PATH_FIELDS)
+    step = get_object_or_404(steps, pk=pk)
     enrollment = get_object_or_404(Enrollment, user=request.user, path=step.path)
     enrollment.user, enrollment.path = request.user, step.path  # not read again
     return step, enrollment

@@ -26,14 +26,17 @@ def path_page(
 ):
     """The path with the visitor's progress; a learner's is kept per version of their data
     (core.page_cache.learner_page), unless it shows a form's errors. `path` is its outline
-    (selectors.path_outline), or `outline()` reads it when the page is rendered."""
+    (selectors.path_outline), or only names the path (selectors.path_head) and `outline()`
+    reads the outline when the page is rendered."""
     if status != 200 or start_form is not None:
         return _path_page(request, path, status, start_form, just_completed)
     review = request.GET.get("review") == "1"
     return learner_page(
         request,
         f"path|{path.pk}|{is_htmx(request)}|{review}|{just_completed}",
-        lambda: _path_page(request, outline() if outline else path, status, None, just_completed),
+        lambda: _path_page(
+            request, path if isinstance(path, Path) else outline(), status, None, just_completed
+        ),
     )
 
 
@@ -66,10 +69,17 @@ def _path_page(request, path: Path, status, start_form, just_completed):
 @public_page(for_learners=False, query=("review",))
 def path_detail(request, slug):
     try:
-        path = selectors.path_outline(slug=slug, user=request.user, request=request)
+        head = selectors.path_head(slug=slug, user=request.user, request=request)
     except Path.DoesNotExist:
         return render(request, "404.html", {"missing": "path"}, status=404)
-    return path_page(request, path)
+    personal = getattr(head, "owner_id", None) is not None
+    return path_page(
+        request,
+        head,
+        outline=lambda: selectors.path_outline(
+            slug=slug, user=request.user, request=request, personal=personal
+        ),
+    )
 
 
 def _start(request, path: Path, data: dict) -> HttpResponse:

@@ -25,10 +25,11 @@ def _after_step_change(request, step: Step, *, just_completed=False) -> HttpResp
         messages.success(request, f"You completed {step.path.title}: every step is finished.")
         return redirect(step.path.get_absolute_url() + "#start")
     if is_htmx(request):
-        slug = step.path.slug
+        path = step.path
+        slug = path.slug
         return path_page(
             request,
-            step.path,
+            selectors.PathHead(path.pk, slug, path.status),
             just_completed=just_completed,
             outline=lambda: selectors.path_outline(slug=slug, user=request.user, request=request),
         )
