@@ -131,6 +131,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgresql://…)")
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# Parameters bound by the server: psycopg then prepares a statement the connection runs again
+# and again (the content version, the session, the user), so PostgreSQL plans it once. Off
+# (DJANGO_DB_PREPARED=0) behind PgBouncer in transaction mode, which cannot keep them.
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool("DJANGO_DB_PREPARED", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
