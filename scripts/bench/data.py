@@ -18,13 +18,14 @@ BENCH_LEARNER_EMAIL = "bench-learner@example.com"
 BENCH_PATH = "software-engineer"
 BULK_EMAIL_DOMAIN = "bench.example.com"
 
+# Parameters are bound by the server (DJANGO_DB_PREPARED): each carries its type.
 USERS_SQL = """
 INSERT INTO accounts_user
     (password, is_superuser, is_staff, is_active, date_joined, email, display_name)
 SELECT '!bench-no-login', false, false, true,
        now() - make_interval(days => 30 + g %% 700, secs => g %% 86400),
-       'learner' || g || '@' || %(domain)s, ''
-FROM generate_series(%(first)s, %(last)s) AS g
+       'learner' || g || '@' || %(domain)s::text, ''
+FROM generate_series(%(first)s::int, %(last)s::int) AS g
 """
 
 ENROLLMENTS_SQL = """
@@ -38,7 +39,7 @@ SELECT u.id, p.id,
        u.date_joined, NULL, u.date_joined,
        CASE WHEN (u.id + p.id) %% 25 = 0 THEN 'bench-' || u.id || '-' || p.id END
 FROM accounts_user AS u CROSS JOIN unnest(%(path_ids)s::bigint[]) AS p(id)
-WHERE u.id > %(after)s
+WHERE u.id > %(after)s::bigint
 """
 
 # h picks whether a row exists (per mille), its status (4 in 10 done, 1.5 in progress,
@@ -64,14 +65,14 @@ FROM (
     JOIN unnest(%(step_ids)s::bigint[], %(step_paths)s::bigint[]) AS s(id, path_id)
       ON s.path_id = e.path_id
     CROSS JOIN LATERAL (SELECT abs(hashtext(e.user_id || '/' || s.id)::bigint) AS h) AS hash
-    WHERE e.user_id > %(after)s AND h %% 1000 < %(per_mille)s
+    WHERE e.user_id > %(after)s::bigint AND h %% 1000 < %(per_mille)s::int
 ) AS rows
 """
 
 EVENTS_SQL = """
 INSERT INTO learning_progressevent (user_id, step_id, status, created_at)
 SELECT user_id, step_id, status, updated_at FROM learning_stepprogress
-WHERE user_id > %(after)s AND status <> 'not_started'
+WHERE user_id > %(after)s::bigint AND status <> 'not_started'
 """
 
 BULK_TABLES = (
