@@ -35,6 +35,7 @@ from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 
 from .content_version import content_version, content_version_and
 
@@ -137,22 +138,23 @@ def _account_menu(user, own: Context) -> bytes:
     global _anonymous_menu
     if user.is_authenticated:
         return _template("includes/account_menu.html").render(own).encode()
-    if _anonymous_menu is not None:
-        return _anonymous_menu
-    menu = _template("includes/account_menu.html").render(own).encode()
-    if own["csrf_token"].encode() not in menu:  # nothing of this visitor's in it
-        _anonymous_menu = menu
-    return menu
+    if _anonymous_menu is None:  # no form in it, nothing of this visitor's
+        _anonymous_menu = _template("includes/account_menu.html").render(Context({})).encode()
+    return _anonymous_menu
 
 
 def _for_this_visitor(request, content: bytes) -> bytes:
-    token = get_token(request)
+    """The page with the visitor's own parts. A CSRF token is only made (and its cookie set)
+    where the page or the visitor's menu holds a form that posts."""
+    token = SimpleLazyObject(lambda: get_token(request))
     messages = get_messages(request)
     own = Context({"user": request.user, "csrf_token": token, "messages": messages})
     content = content.replace(_ACCOUNT_MENU, _account_menu(request.user, own), 1)
     shown = _template("includes/messages.html").render(own).encode() if len(messages) else b""
     content = content.replace(_MESSAGES, shown, 1)
-    return content.replace(_CSRF, token.encode())
+    if _CSRF in content:
+        content = content.replace(_CSRF, str(token).encode())
+    return content
 
 
 def _response(request, content: bytes, content_type: str) -> HttpResponse:

@@ -207,3 +207,21 @@ def test_only_the_query_parameters_a_page_reads_make_another_entry(roadmap, clie
     assert "BERT" not in client.get("/papers/?topic=vision").content.decode()
     assert "Diffusion" in client.get("/search/?q=diffusion").content.decode()
     assert "No results" not in client.get("/search/?q=attention").content.decode()
+
+
+def test_a_csrf_cookie_only_where_a_page_has_a_form_that_posts(roadmap, settings):
+    """A page without a form sets no cookie (served as is from the cache); the path page's
+    Start form gets the visitor's own token, and the cookie that goes with it."""
+    for _ in range(2):
+        glossary = Client().get("/glossary/")
+        assert glossary.status_code == 200
+        assert settings.CSRF_COOKIE_NAME not in glossary.cookies
+        assert b"csrfmiddlewaretoken" not in glossary.content
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/paths/software-engineer/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert settings.CSRF_COOKIE_NAME in visitor.cookies
+    start = visitor.post(
+        "/paths/software-engineer/start/", {"depth": "quick", "csrfmiddlewaretoken": token}
+    )
+    assert start.status_code == 302  # on to sign up: the token was accepted
