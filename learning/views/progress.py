@@ -45,8 +45,11 @@ def step_status(request, pk):
         return HttpResponseBadRequest(
             "Unknown status: choose Not started, In progress, Done or Skipped."
         )
+    status = form.cleaned_data["status"]
+    if enrollment.step_status == status:  # already so (a double click, a retried POST)
+        return _after_step_change(request, step)
     was_complete = enrollment.is_complete
-    services.step_progress_set(enrollment=enrollment, step=step, status=form.cleaned_data["status"])
+    services.step_progress_set(enrollment=enrollment, step=step, status=status)
     return _after_step_change(
         request, step, just_completed=enrollment.is_complete and not was_complete
     )
