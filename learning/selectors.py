@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.content_version import content_version_and
 from core.models import PublicationStatus
-from core.page_cache import rendered, rendered_many
+from core.page_cache import rendered, rendered_cache, rendered_many
 from papers.models import Page, Paper, Topic
 
 from .models import (
@@ -124,15 +124,19 @@ class SharedEnrollment:
 
 def shared_enrollment(request, token: str) -> SharedEnrollment | None:
     """The enrolment a progress link shows, its learner and their learner version, read with
-    the content version in one query (the shared page is then served from what is kept)."""
-    enrollment, user = Enrollment._meta.db_table, get_user_model()._meta.db_table
-    row = content_version_and(
-        request,
-        f"SELECT e.id, e.user_id, u.data_version FROM {enrollment} e "
-        f"JOIN {user} u ON u.id = e.user_id WHERE e.share_token = %s",
-        [token],
-    )
-    return SharedEnrollment(*row) if row else None
+    the content version in one query. Which enrolment a token names never changes (tokens are
+    never reused), so the process remembers it; turning sharing off or leaving the path changes
+    the learner version, and the page (rendered afresh) then checks the token again."""
+    link = f"shared-link:{token}"
+    ids = rendered_cache().get(link)
+    if ids is None:
+        ids = Enrollment.objects.filter(share_token=token).values_list("pk", "user_id").first()
+        if ids is None:
+            return None
+        rendered_cache().set(link, ids)
+    user = get_user_model()._meta.db_table
+    row = content_version_and(request, f"SELECT data_version FROM {user} WHERE id = %s", [ids[1]])
+    return SharedEnrollment(*ids, row[0]) if row else None
 
 
 def follows_unpublished_path(request) -> bool:

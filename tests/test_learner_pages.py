@@ -94,6 +94,11 @@ def test_the_shared_page_follows_its_owners_changes(client, auth_client, enrollm
     assertContains(client.get(url), tally(1, steps), html=True)
     services.enrollment_sharing_set(enrollment=enrollment, shared=False)
     assert client.get(url).status_code == 404
+    services.enrollment_sharing_set(enrollment=enrollment, shared=True)
+    url = reverse("learning:shared_progress", args=[enrollment.share_token])
+    assertContains(client.get(url), tally(1, steps), html=True)
+    services.enrollment_leave(enrollment=enrollment)  # the link goes with the enrolment
+    assert client.get(url).status_code == 404
 
 
 def test_the_dashboard_shows_a_change_at_once(auth_client, enrollment, steps):

@@ -80,9 +80,9 @@ ADMIN_PINNED = {
     "paper change": 9,
     "topic change": 8,
 }
-# The shared page reads the link's enrolment and its owner's learner version with the content
-# version (one query), then serves what is kept.
-SHARED_PINNED = {"shared page": (10, 1)}
+# The shared page reads its owner's learner version with the content version (one query), then
+# serves what is kept; which enrolment the link names is read once per process.
+SHARED_PINNED = {"shared page": (11, 1)}
 EXPORT_PINNED = {"/accounts/data/export.json": 8}
 
 # kind of visitor -> page -> pinned count

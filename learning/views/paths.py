@@ -226,15 +226,16 @@ def enrollment_share(request, pk):
 @require_safe
 def shared_progress(request, token):
     """A learner's read-only progress page, kept per version of their data: served again, it
-    costs one query (the link's enrolment and its learner's version, with the content
-    version)."""
+    costs one query (its learner's version, with the content version)."""
     shared = selectors.shared_enrollment(request, token)
     if shared is None:
         raise Http404("No progress page at this link.")
 
     def page():
         enrollment = get_object_or_404(
-            Enrollment.objects.select_related("path", "user"), pk=shared.enrollment_id
+            Enrollment.objects.select_related("path", "user"),
+            pk=shared.enrollment_id,
+            share_token=token,
         )
         owner = enrollment.user
         path = selectors.path_outline(slug=enrollment.path.slug, user=owner, request=request)
