@@ -1,7 +1,10 @@
 """What the learning views share: telling htmx requests apart, and the learner's own objects."""
 
-from django.db.models import Subquery
+from django.db.models import F, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from core.page_cache import rendered
 
 from ..models import Enrollment, Step, StepProgress
 
@@ -22,17 +25,30 @@ def own_enrollment(request, pk) -> Enrollment:
 
 
 def step_for_learner(request, pk) -> tuple[Step, Enrollment]:
-    """A current step of a path the learner follows, with their enrolment on it (else 404),
-    read with the learner's status of the step (`enrollment.step_status`, None before any)."""
-    steps = Step.objects.current().select_related("path")
-    # What the status and note views use (not the texts): the step's page address, its path's.
-    steps = steps.only("path_id", "phase_id", "slug", "archived", *PATH_FIELDS)
-    step = get_object_or_404(steps, pk=pk)
-    status = StepProgress.objects.filter(user=request.user, step=step).values("status")[:1]
+    """A current step of a path the learner follows, with their enrolment on it (else 404).
+    The step is content, read once per content version; the enrolment comes with the
+    learner's status of the step (`step_status`, None before any) and their learner version
+    as of that read (`learner_version`), in one query."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such step.") from None
+    step = rendered(request, f"step-head:{pk}", lambda: _step_head(pk))
+    if step is None:
+        raise Http404("No such step.")
+    status = StepProgress.objects.filter(user=request.user, step_id=pk).values("status")[:1]
     enrollment = get_object_or_404(
-        Enrollment.objects.annotate(step_status=Subquery(status)),
+        Enrollment.objects.annotate(
+            step_status=Subquery(status), learner_version=F("user__data_version")
+        ),
         user=request.user,
-        path=step.path,
+        path_id=step.path_id,
     )
     enrollment.user, enrollment.path = request.user, step.path  # not read again
     return step, enrollment
+
+
+def _step_head(pk: int) -> Step | None:
+    """The step with only what the status and note views use (its address, its path's)."""
+    steps = Step.objects.current().select_related("path")
+    return steps.only("path_id", "phase_id", "slug", "archived", *PATH_FIELDS).filter(pk=pk).first()

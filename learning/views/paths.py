@@ -22,12 +22,20 @@ PENDING_START = "pending_path_start"
 
 
 def path_page(
-    request, path: Path, *, status=200, start_form=None, just_completed=False, outline=None
+    request,
+    path: Path,
+    *,
+    status=200,
+    start_form=None,
+    just_completed=False,
+    outline=None,
+    data_version=None,
 ):
     """The path with the visitor's progress; a learner's is kept per version of their data
     (core.page_cache.learner_page), unless it shows a form's errors. `path` is its outline
     (selectors.path_outline), or only names the path (selectors.path_head) and `outline()`
-    reads the outline when the page is rendered."""
+    reads the outline when the page is rendered. `data_version`: the visitor's learner
+    version, when the view read it after (or without) writing."""
     if status != 200 or start_form is not None:
         return _path_page(request, path, status, start_form, just_completed)
     review = request.GET.get("review") == "1"
@@ -37,6 +45,7 @@ def path_page(
         lambda: _path_page(
             request, path if isinstance(path, Path) else outline(), status, None, just_completed
         ),
+        **({"learner_id": request.user.pk, "data_version": data_version} if data_version else {}),
     )
 
 

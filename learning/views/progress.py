@@ -18,9 +18,12 @@ from .common import is_htmx, step_for_learner
 from .paths import path_page
 
 
-def _after_step_change(request, step: Step, *, just_completed=False) -> HttpResponse:
+def _after_step_change(
+    request, step: Step, *, just_completed=False, data_version=None
+) -> HttpResponse:
     """In place with htmx (the outline, and the enrolment panel out of band so completion shows
-    at once), else back to the step; finishing the path is announced either way."""
+    at once), else back to the step; finishing the path is announced either way.
+    `data_version`: the learner version read with what showed that nothing was to change."""
     if just_completed and not is_htmx(request):
         messages.success(request, f"You completed {step.path.title}: every step is finished.")
         return redirect(step.path.get_absolute_url() + "#start")
@@ -31,6 +34,7 @@ def _after_step_change(request, step: Step, *, just_completed=False) -> HttpResp
             request,
             selectors.PathHead(path.pk, slug, path.status),
             just_completed=just_completed,
+            data_version=data_version,
             outline=lambda: selectors.path_outline(slug=slug, user=request.user, request=request),
         )
     return redirect(step.get_absolute_url())
@@ -47,7 +51,7 @@ def step_status(request, pk):
         )
     status = form.cleaned_data["status"]
     if enrollment.step_status == status:  # already so (a double click, a retried POST)
-        return _after_step_change(request, step)
+        return _after_step_change(request, step, data_version=enrollment.learner_version)
     was_complete = enrollment.is_complete
     services.step_progress_set(enrollment=enrollment, step=step, status=status)
     return _after_step_change(
