@@ -9,7 +9,9 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -139,7 +141,15 @@ class ContentAdmin(SimpleHistoryAdmin):
     object_history_form_template = "admin/content_history_form.html"
     revert_keeps: tuple[str, ...] = ("position",)
 
-    def _listed_or_404(self, request, object_id) -> None:
+    def _listed_or_404(self, request, object_id, version_id=None) -> None:
+        """404 for an object this admin does not list, and for ids that are not ids at all
+        (`…/abc/history/`), which would otherwise reach the database and fail there."""
+        try:
+            object_id = self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                int(version_id)
+        except (ValidationError, ValueError, TypeError):
+            raise Http404("Not found.") from None
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404("Not found.")
 
@@ -148,7 +158,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._listed_or_404(request, object_id)
+        self._listed_or_404(request, object_id, version_id)
         context = {"revert_changes": self._revert_changes(request, object_id, version_id)}
         return super().history_form_view(
             request, object_id, version_id, {**context, **(extra_context or {})}

@@ -51,7 +51,9 @@ def test_search_understands_phrases_and_exclusions(client):
     assert excluded == [alone.get_absolute_url()]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "\x00\x01\x02", "\t\n"])
+# A NUL byte is refused before any view (tests/test_unstorable_text.py); other control
+# characters are only blanks here.
+@pytest.mark.parametrize("query", ["", "   ", "\x01\x02", "\t\n"])
 def test_empty_query_gets_a_friendly_page(client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
@@ -69,7 +71,7 @@ def test_absurd_query_is_shortened_not_an_error(client):
 @pytest.mark.parametrize(
     "query",
     [
-        "attention\x00is all",
+        "attention\x01is all",
         "<script>alert(1)</script>",
         "' OR 1=1; --",
         "a & b | !c <-> d:*",
