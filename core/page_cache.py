@@ -26,6 +26,7 @@ import secrets
 from functools import wraps
 from hashlib import blake2b
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import caches
@@ -211,16 +212,19 @@ def learner_page(
     """The page `build()` renders from content and one learner's data, kept per content
     version, learner version and day (see above). `key` names the page and whatever else it
     depends on (the htmx fragment, a query parameter). The learner is the visitor, or the
-    account `learner_id` with its `data_version` read in this request (a shared progress page).
-    Staff (who see drafts) always get a fresh page. A POST's response is looked up under the
-    version the POST's own write left."""
+    account `learner_id` (a shared progress page); `data_version` is their version when the
+    view has read it (`learner_version`), else the visitor's is read here. Staff (who see
+    drafts) always get a fresh page. A POST's response is looked up under the version the
+    POST's own write left."""
     visitor = request.user
-    if learner_id is None:
-        if not visitor.is_authenticated or visitor.is_staff:
-            return build()
-        learner_id, data_version = visitor.pk, _own_data_version(request)
-    elif visitor.is_authenticated and visitor.is_staff:
+    if visitor.is_authenticated and visitor.is_staff:
         return build()
+    if learner_id is None:
+        if not visitor.is_authenticated:
+            return build()
+        learner_id = visitor.pk
+        if data_version is None:
+            data_version = _own_data_version(request)
     parts = f"{learner_id}|{data_version}|{timezone.localdate()}|{key}"
     digest = blake2b(parts.encode(), digest_size=16).hexdigest()
     full_key = f"learner:{content_version(request)}:{digest}"
@@ -229,17 +233,24 @@ def learner_page(
 
 def _own_data_version(request) -> int:
     """The visitor's learner version as their account was read at the start of the request;
-    after a write (a POST), as the write left it (read with the content version when that is
-    not known yet: one query)."""
+    after a write (a POST), as the write left it."""
     user = request.user
     if request.method in ("GET", "HEAD"):
         return user.data_version
-    query = f"SELECT data_version FROM {user._meta.db_table} WHERE id = %s"
+    return learner_version(request, user.pk)
+
+
+def learner_version(request, user_id: int) -> int | None:
+    """An account's learner version as committed now (None without the account), read with
+    the content version when that is not known yet for the request: one query either way."""
+    query = f"SELECT data_version FROM {get_user_model()._meta.db_table} WHERE id = %s"
     if getattr(request, "_content_version", None) is None:
-        return content_version_and(request, query, [user.pk])[0]
+        row = content_version_and(request, query, [user_id])
+        return row[0] if row else None
     with connection.cursor() as cursor:
-        cursor.execute(query, [user.pk])
-        return cursor.fetchone()[0]
+        cursor.execute(query, [user_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def rendered(request, key: str, build, *, keep=None):

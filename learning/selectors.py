@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from core.content_version import content_version_and
 from core.models import PublicationStatus
-from core.page_cache import rendered, rendered_cache, rendered_many
+from core.page_cache import learner_version, rendered, rendered_cache, rendered_many
 from papers.models import Page, Paper, Topic
 
 from .models import (
@@ -134,9 +132,8 @@ def shared_enrollment(request, token: str) -> SharedEnrollment | None:
         if ids is None:
             return None
         rendered_cache().set(link, ids)
-    user = get_user_model()._meta.db_table
-    row = content_version_and(request, f"SELECT data_version FROM {user} WHERE id = %s", [ids[1]])
-    return SharedEnrollment(*ids, row[0]) if row else None
+    version = learner_version(request, ids[1])
+    return None if version is None else SharedEnrollment(*ids, version)
 
 
 def follows_unpublished_path(request) -> bool:

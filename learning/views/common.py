@@ -29,10 +29,6 @@ def step_for_learner(request, pk) -> tuple[Step, Enrollment]:
     The step is content, read once per content version; the enrolment comes with the
     learner's status of the step (`step_status`, None before any) and their learner version
     as of that read (`learner_version`), in one query."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such step.") from None
     step = rendered(request, f"step-head:{pk}", lambda: _step_head(pk))
     if step is None:
         raise Http404("No such step.")

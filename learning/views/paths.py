@@ -45,7 +45,7 @@ def path_page(
         lambda: _path_page(
             request, path if isinstance(path, Path) else outline(), status, None, just_completed
         ),
-        **({"learner_id": request.user.pk, "data_version": data_version} if data_version else {}),
+        data_version=data_version,
     )
 
 
