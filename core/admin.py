@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_widgets import ids_only_autocomplete
 from .history import FullDiffContextHelper, relations_as_recorded, renumber_siblings
 from .models import PublicationStatus
 from .rendering import PAGE_LINK, PAPER_LINK, page_path_for, render_markdown
@@ -26,6 +27,10 @@ from .rendering import PAGE_LINK, PAPER_LINK, page_path_for, render_markdown
 # The site's own pages that Markdown may link to, by the first part of their URL: each app
 # registers its kinds (papers/apps.py, learning/apps.py) with the objects that exist.
 LINK_TARGETS: dict[str, tuple[str, Callable[[], QuerySet]]] = {}
+
+
+# More than any phase, path or paper has: the roadmap's largest has a few dozen.
+INLINE_ROWS = 200
 
 
 def register_link_target(kind: str, name: str, objects: Callable[[], QuerySet]) -> None:
@@ -221,7 +226,7 @@ class ContentAdmin(SimpleHistoryAdmin):
                 if db_field.name in getattr(self.model, "inline_markdown_fields", {})
                 else None
             )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return ids_only_autocomplete(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def markdown_fields(self) -> tuple[str, ...]:
         model = self.model
@@ -236,7 +241,18 @@ class ContentAdmin(SimpleHistoryAdmin):
         return type(form.__name__, mixins, {"markdown_field_names": fields})
 
 
-class SortableInlineMixin:
+class BoundedInlineMixin:
+    """At most INLINE_ROWS rows in one form: a hand-made POST claiming a million rows is cut
+    there (Django's own bound is 1,000 more than max_num, each row rendered back on an error)."""
+
+    max_num = INLINE_ROWS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", INLINE_ROWS)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class SortableInlineMixin(BoundedInlineMixin):
     """Rows reorderable by drag and drop (by the handle in the first column); the position
     numbers still work without JavaScript."""
 
@@ -274,7 +290,7 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class PreloadedAutocompleteInlineMixin:
+class PreloadedAutocompleteInlineMixin(BoundedInlineMixin):
     """Inline rows with autocomplete fields cost one query per request, not one per row."""
 
     def get_queryset(self, request):
