@@ -3,11 +3,12 @@
 - `public_page` (a view decorator): a GET of a public page is rendered once per content
   version and process, as an anonymous visitor sees it, and then served from the process's
   "rendered" cache to anonymous visitors and to learners alike. What is the visitor's own is
-  left as holes and filled in on every response: the CSRF token, the header's account menu and
-  the messages. Staff (who preview drafts) always get a fresh page; a view can say when a
-  learner's page is their own (`differs_for`, e.g. a draft path they follow) or that the page
-  is only shared with anonymous visitors (`for_learners=False`: the path page, which a learner
-  sees with their progress). A page whose rendering wrote to the session or set a cookie, and
+  left as holes and filled in on every response: the CSRF token, the header's account menu,
+  the messages and the Content-Security-Policy nonce (one per response). Staff (who preview
+  drafts) always get a fresh page; a view can say when a learner's page is their own
+  (`differs_for`, e.g. a draft path they follow) or that the page is only shared with
+  anonymous visitors (`for_learners=False`: the path page, which a learner sees with their
+  progress). A page whose rendering wrote to the session or set a cookie, and
   any non-200 response, is not stored.
 - `rendered(request, key, build)`: anything built from content (a path's outline, say) made
   once per content version and reused, for pages that lay a learner's own data over it.
@@ -44,6 +45,8 @@ from .content_version import content_version, content_version_and
 # Random per process: text typed into content can never be taken for it.
 CSRF_PLACEHOLDER = f"csrf-token-of-this-visitor-{secrets.token_hex(12)}"
 _CSRF = CSRF_PLACEHOLDER.encode()
+CSP_NONCE_PLACEHOLDER = f"csp-nonce-of-this-response-{secrets.token_hex(12)}"
+_CSP_NONCE = CSP_NONCE_PLACEHOLDER.encode()
 _ACCOUNT_MENU = b"<!--account-menu-of-this-visitor-->"
 _MESSAGES = b"<!--messages-of-this-visitor-->"
 
@@ -103,14 +106,18 @@ def _page_key(request, query: tuple[str, ...]) -> str:
 
 def _render_with_holes(request, build, user):
     """`build()`'s response for `user`, with the holes left in."""
-    own_user = request.user
+    own_user, own_nonce = request.user, getattr(request, "csp_nonce", None)
     request.user, request.renders_with_holes = user, True
+    if own_nonce is not None:  # `{{ request.csp_nonce }}` leaves a hole too
+        request.csp_nonce = CSP_NONCE_PLACEHOLDER
     try:
         response = build()
         if hasattr(response, "render"):
             response.render()
     finally:
         request.user, request.renders_with_holes = own_user, False
+        if own_nonce is not None:
+            request.csp_nonce = own_nonce
     return response
 
 
@@ -155,6 +162,8 @@ def _for_this_visitor(request, content: bytes) -> bytes:
     content = content.replace(_MESSAGES, shown, 1)
     if _CSRF in content:
         content = content.replace(_CSRF, str(token).encode())
+    if _CSP_NONCE in content:  # asking for the nonce puts it in this response's header
+        content = content.replace(_CSP_NONCE, str(request.csp_nonce).encode())
     return content
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "simple_history",
+    "csp",
     # The project's own apps, each importing only those above it.
     "core",
     "accounts",
@@ -69,6 +71,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files carry these headers too; before anything that renders
+    # a template, so `request.csp_nonce` exists there.
+    "core.middleware.PermissionsPolicy",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,7 +243,8 @@ USE_TZ = True
 
 # --- Static files (whitenoise; no build step) -----------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (whitenoise serves it from there): staticfiles/ in the checkout.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -252,8 +259,44 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp), in development too, so the browser tests run under it.
+# Scripts and styles come from the site itself or carry the response's nonce
+# (`nonce="{{ request.csp_nonce }}"`; a header names a nonce only when the page used one). No
+# inline script, event handler or style attribute runs; htmx is configured not to need them
+# (base.html). Images: Pico's form controls are data: SVGs. (The admin's history pages allow
+# one style attribute more: core.admin.HISTORY_PAGE_CSP.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Powerful browser features the site never uses, turned off for it and anything it could embed
+# (core.middleware.PermissionsPolicy). Only features Chromium knows, so it logs no warning.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+    "browsing-topics",
+]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

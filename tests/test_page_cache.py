@@ -120,6 +120,24 @@ def test_each_visitor_gets_their_own_csrf_token_and_can_use_it(roadmap):
     assert "/accounts/signup/" in response["Location"]
 
 
+def nonce_of(response) -> str:
+    return re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+
+
+def test_a_page_from_the_cache_names_this_responses_csp_nonce(roadmap, client, user, client_for):
+    """Its script tags carry the nonce this response's Content-Security-Policy allows (so the
+    browser runs them), never the one of the response it was first rendered for."""
+    learner = client_for(user)
+    for visitor, url in [(client, "/"), (client, "/paths/software-engineer/"), (learner, "/"),
+                         (learner, "/dashboard/")]:  # fmt: skip
+        first = visitor.get(url)
+        again = visitor.get(url)  # from the cache
+        assert nonce_of(first) != nonce_of(again)
+        html = again.content.decode()
+        assert f'htmx.min.js" nonce="{nonce_of(again)}"' in html, url
+        assert "csp-nonce-of-this-response" not in html
+
+
 def test_no_logged_in_byte_reaches_an_anonymous_visitor(roadmap, user, client_for):
     learner = client_for(user)
     for url in ("/", "/paths/software-engineer/", "/papers/clip/", "/glossary/"):

@@ -44,3 +44,39 @@ def browser_type_launch_args(browser_type_launch_args):
 def page(page, live_server):
     page.set_default_timeout(10_000)
     return page
+
+
+# Runs in every page before its own scripts (Playwright's init scripts are not subject to the
+# page's policy), and reports each violation to the test as it happens.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline code"}` +
+      ` on ${event.documentURI} (${event.sourceFile || "page"}:${event.lineNumber})`
+  );
+});
+"""
+
+
+@pytest.fixture
+def browser_problems(page):
+    """What went wrong in the browser while the test ran: every Content-Security-Policy
+    violation, and every error or warning the browser logged (a refused script or style, a
+    Permissions-Policy feature it does not know…), on every page of the test's context. The
+    test fails at the end if there was any."""
+    problems: list[str] = []
+
+    def logged(message):
+        # The admin's pages name no icon, so Chromium asks for /favicon.ico, which is a 404.
+        if message.type not in ("error", "warning") or message.location["url"].endswith(
+            "/favicon.ico"
+        ):
+            return
+        problems.append(f"console {message.type}: {message.text} ({message.location['url']})")
+
+    context = page.context
+    context.expose_binding("reportCspViolation", lambda source, text: problems.append(text))
+    context.add_init_script(REPORT_VIOLATIONS)
+    context.on("console", logged)
+    yield problems
+    assert problems == [], "the browser reported:\n" + "\n".join(problems)
