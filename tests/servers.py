@@ -52,7 +52,10 @@ def start_server(
     }
     command = [sys.executable, "-m", "gunicorn", "roadmap_site.wsgi", "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    # A process group of its own, so that the whole server (master and workers) can be killed.
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+    )
 
 
 def wait_for(port: int) -> None:
@@ -67,9 +70,14 @@ def wait_for(port: int) -> None:
 
 
 def stop_servers(*servers: subprocess.Popen, kill: bool = False) -> None:
+    """Stopped as a process manager stops them (SIGTERM), or killed on the spot, master and
+    workers at once, as when the machine dies (kill=True)."""
     for server in servers:
         if server.poll() is None:
-            server.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            if kill:
+                os.killpg(server.pid, signal.SIGKILL)
+            else:
+                server.terminate()
     for server in servers:
         try:
             server.wait(timeout=10)
