@@ -59,6 +59,13 @@ def unavailable_response(request: HttpRequest, failure: BaseException) -> HttpRe
     response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    log_refusal(request, response, failure)
+    return response
+
+
+def log_refusal(request: HttpRequest, response: HttpResponse, failure: BaseException) -> None:
+    """Counts a 503 into the outage, logged at WARNING when it is the first of it (in this
+    process), else at DEBUG; Django then logs the response no more."""
     message = "Service Unavailable: %s (PostgreSQL cannot be reached: %s)"
     level = "debug"
     if _Outage.began is None:  # the first refusal of an outage in this process
@@ -69,13 +76,14 @@ def unavailable_response(request: HttpRequest, failure: BaseException) -> HttpRe
     log_response(
         message, request.path, _reason(failure), response=response, request=request, level=level
     )
-    return response
 
 
 def _outage_over() -> None:
-    """A request went through with a connection open: the database answers again."""
+    """A request went through with a connection open and no error on it: the database answers
+    again (a request that used none, a static file, says nothing)."""
     if _Outage.began is not None and any(
-        connection.connection is not None for connection in connections.all(initialized_only=True)
+        connection.connection is not None and not connection.errors_occurred
+        for connection in connections.all(initialized_only=True)
     ):
         logger.warning(
             "PostgreSQL answers again: %d requests were answered 503 over %.0f s",

@@ -89,8 +89,10 @@ def test_an_outage_is_logged_once_as_a_warning_and_its_end_too(monkeypatch, clie
     assert not any(record.exc_info for record in loud), "no traceback"
 
 
-def test_the_health_check_still_answers_json(monkeypatch, client):
+def test_the_health_check_still_answers_json_and_logs_no_error(monkeypatch, client, caplog):
     with database_down(monkeypatch):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "down"}
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "PostgreSQL cannot be reached" in caplog.records[0].getMessage()
