@@ -3,7 +3,9 @@ sessions), as behind a load balancer: a learner logs in on one and carries on wi
 wrong passwords are counted across both, and when one server dies the other keeps serving and
 keeps what is saved through it."""
 
+import contextlib
 import os
+import threading
 import urllib.parse
 
 import pytest
@@ -86,6 +88,30 @@ def test_wrong_passwords_are_counted_across_both_servers_in_redis(two_servers, s
     assert any(b"allauth:rl" in key for key in shared_redis.scan_iter()), "counted in Redis"
 
 
+@contextlib.contextmanager
+def reading_all_along(port: int, visitor: Visitor, page: str):
+    """The learner's page read from `port` again and again, in a second tab, while the block
+    runs: the statuses it answered (or the name of the error that came instead)."""
+    answers: list[int | str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        tab = Visitor(cookies=dict(visitor.cookies))
+        while not done.is_set():
+            try:
+                answers.append(tab.get(port, page).status)
+            except OSError as error:  # refused, reset, timed out: the server failed the learner
+                answers.append(type(error).__name__)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        yield answers
+    finally:
+        done.set()
+        reader.join(timeout=30)
+
+
 def test_when_one_server_dies_the_other_keeps_serving(two_servers):
     (a, b), (server_a, _) = two_servers
     learner = server_learner()
@@ -96,13 +122,15 @@ def test_when_one_server_dies_the_other_keeps_serving(two_servers):
     assert visitor.log_in(a, learner.email).status == 302
     assert visitor.post(a, f"/steps/{steps[0].pk}/status/", {"status": "done"}).status == 302
 
-    stop_servers(server_a, kill=True)
-    with pytest.raises(ConnectionError):  # refused, or reset while its sockets close
-        visitor.get(a, "/dashboard/")
-    for step, status in zip(steps[1:], ["in_progress", "done", "skipped", "done"], strict=True):
-        assert visitor.post(b, f"/steps/{step.pk}/status/", {"status": status}).status == 302
-        assert visitor.get(b, "/dashboard/").status == 200
-    assert visitor.get(b, path.get_absolute_url()).status == 200
+    with reading_all_along(b, visitor, path.get_absolute_url()) as answers:
+        stop_servers(server_a, kill=True)
+        with pytest.raises(ConnectionError):  # refused, or reset while its sockets close
+            visitor.get(a, "/dashboard/")
+        for step, status in zip(steps[1:], ["in_progress", "done", "skipped", "done"], strict=True):
+            assert visitor.post(b, f"/steps/{step.pk}/status/", {"status": status}).status == 302
+            assert visitor.get(b, "/dashboard/").status == 200
+    assert answers, "the learner's page was read while the other server died"
+    assert set(answers) == {200}
 
     saved = dict(StepProgress.objects.filter(user=learner).values_list("step_id", "status"))
     expected = ["done", "in_progress", "done", "skipped", "done"]
