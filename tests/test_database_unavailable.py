@@ -55,7 +55,7 @@ def test_every_kind_of_page_answers_503_with_retry_after(monkeypatch, client, au
         assert_friendly_503(auth_client.post(url, {"status": "done"}))
 
 
-def test_a_failure_in_a_middleware_on_the_way_out_is_a_503_too(monkeypatch, path):
+def test_a_failure_in_a_middleware_on_the_way_out_is_a_503_too(monkeypatch, path, caplog):
     """The session of an anonymous visitor who chose a depth is saved by SessionMiddleware after
     the view answered: the database going away then is no 500 either."""
 
@@ -66,6 +66,9 @@ def test_a_failure_in_a_middleware_on_the_way_out_is_a_503_too(monkeypatch, path
     visitor = Client(raise_request_exception=False)
     start = reverse("learning:path_start", args=[path.slug])
     assert_friendly_503(visitor.post(start, {"depth": "thorough"}))
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert not errors, "no 'Internal Server Error' with a traceback"
+    assert "PostgreSQL cannot be reached" in caplog.text
 
 
 def test_other_database_errors_stay_500s(monkeypatch, path):
