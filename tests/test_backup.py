@@ -90,3 +90,15 @@ def test_a_restore_without_a_backup_file_refuses_and_changes_nothing(args, messa
     assert refused.stderr.startswith(f"error: {message}")
     assert len(refused.stderr.strip().splitlines()) == 1, "one clear line"
     assert get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_is_no_backup_is_refused_and_changes_nothing(tmp_path):
+    learner = UserFactory()
+    not_a_dump = tmp_path / "roadmap-notes.dump"
+    not_a_dump.write_text("these are notes, not a backup\n")
+    refused = backup_script("restore", str(not_a_dump))
+    assert refused.returncode == 1
+    assert "error: pg_restore failed" in refused.stderr
+    assert "not appear to be a valid archive" in refused.stderr
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
