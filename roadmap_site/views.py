@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.unavailable import log_refusal
+
 
 @never_cache
 @require_safe
@@ -14,6 +16,9 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    except DatabaseError as failure:
+        # Counted into the outage and logged once with it, not as an error per probe.
+        response = JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+        log_refusal(request, response, failure)
+        return response
     return JsonResponse({"status": "ok", "database": "up"})
