@@ -9,3 +9,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from roadmap_site import checks  # noqa: F401 - registers the site's system checks
+
+        from . import receivers  # noqa: F401 - connects the password-change receivers

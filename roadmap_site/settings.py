@@ -143,7 +143,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "default" is shared by every worker process and every app server, because allauth's rate
 # limits count in it: Redis with REDIS_URL, else Django's database cache in PostgreSQL (its
 # table is made by `migrate`). Sessions: cached in Redis (backed by PostgreSQL) with REDIS_URL,
-# else in PostgreSQL, one query per request either way without Redis.
+# else in PostgreSQL, one query per request either way without Redis. Both engines are Django's
+# with the session's account noted in its row (accounts.sessions), so that all of one account's
+# sessions can be ended.
 # "rendered" is per process: rendered content, keyed on the content version read from the
 # database on each request (core.content_version), so no process ever serves stale content.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -170,7 +172,7 @@ if REDIS_URL:
         "rendered": RENDERED_CACHE,
         "learner_pages": LEARNER_PAGES_CACHE,
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "accounts.sessions.cached_db"
 else:
     CACHES = {
         "default": {
@@ -181,7 +183,7 @@ else:
         "rendered": RENDERED_CACHE,
         "learner_pages": LEARNER_PAGES_CACHE,
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "accounts.sessions.db"
 
 # --- Accounts (django-allauth, email as the login) -------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

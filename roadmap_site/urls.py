@@ -38,6 +38,11 @@ urlpatterns = [
         name="account_import_confirm",
     ),
     path("accounts/delete/", record_views.delete_account, name="account_delete"),
+    path(
+        "accounts/data/log-out-everywhere/",
+        record_views.log_out_everywhere,
+        name="account_log_out_everywhere",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include((papers_urls, "papers"))),
     path("", include("search.urls")),
