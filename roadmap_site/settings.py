@@ -201,11 +201,15 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# "mandatory" blocks login until the address is confirmed; "optional" sends the mail but lets
-# people in at once; "none" sends nothing.
+# Sign-up answers alike for new and taken addresses (accounts.signup): it always emails the
+# address and never logs in by itself. Then "mandatory" blocks login until the address is
+# confirmed; "optional" and "none" let people log in at once.
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
     "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
 )
+ACCOUNT_PREVENT_ENUMERATION = True  # password reset answers alike for unknown addresses
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+ACCOUNT_ADAPTER = "accounts.signup.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learning Roadmap] "
