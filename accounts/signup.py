@@ -20,6 +20,7 @@ from allauth.account.internal.flows.login import perform_login
 from allauth.account.internal.flows.signup import complete_signup
 from allauth.account.models import EmailAddress, Login
 from allauth.account.utils import get_next_redirect_url
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
 from .models import User
@@ -44,6 +45,9 @@ class SignupForm(AllauthSignupForm):
         """The account (or none, for a taken address) and the answer, the same either way."""
         user = None if self.account_already_exists else self._create(request)
         if user is None:
+            # As long as a new account takes: its password is hashed (as Django's login does
+            # for unknown users).
+            make_password(self.cleaned_data.get("password1"))
             # allauth's enumeration answer: the "check your email" page, and a note to the owner.
             login = Login(
                 user=None,

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from accounts.checks import sessions_note_their_account
 from accounts.models import Session
 from learning.models import Enrollment
 
@@ -165,3 +166,22 @@ def test_sessions_made_before_this_engine_move_over_with_their_account(user):
     assert moved.get_decoded() == {"_auth_user_id": str(user.pk)}
     kept = Session.objects.get(session_key=visitor.session_key)
     assert (kept.user_id, kept.get_decoded()) == (None, {"builder_draft": {"answers": "kept"}})
+
+
+def test_resetting_the_password_while_logged_in_keeps_that_session(user, password):
+    laptop, phone = log_in(user, password), log_in(user, password)
+    laptop.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    form = laptop.get(link.group(1), follow=True).redirect_chain[-1][0]
+    new_password = "a-brand-new-passphrase-77"
+    laptop.post(form, {"password1": new_password, "password2": new_password})
+    assert logged_in(laptop)
+    assert session_keys(user) == {laptop.session.session_key}
+    assert not logged_in(phone)
+
+
+def test_the_site_refuses_a_session_engine_whose_sessions_cannot_be_ended(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    assert [error.id for error in sessions_note_their_account(None)] == ["accounts.E001"]
+    settings.SESSION_ENGINE = "accounts.sessions.cached_db"
+    assert sessions_note_their_account(None) == []
