@@ -53,7 +53,8 @@ def comparable(response, address: str) -> tuple:
     and the address they typed."""
     text = re.sub(r'value="[^"]{32,}"', 'value="…"', response.content.decode())
     text = text.replace(address.lower(), "(the address typed)")
-    return (response.status_code, response.redirect_chain, text, sorted(response.cookies))
+    cookies = sorted(response.client.cookies)
+    return (response.status_code, response.redirect_chain, text, cookies)
 
 
 @pytest.mark.parametrize("verification", ["mandatory", "optional", "none"])

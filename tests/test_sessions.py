@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 DATA = reverse("account_data")
 EVERYWHERE = reverse("account_log_out_everywhere")
 STASHED_REQUEST = "account_reauthentication_state"
+CACHED = "django.contrib.sessions.cached_db"  # the prefix of a session's key in the cache
 
 
 def logged_in(client: Client) -> bool:
@@ -130,30 +131,33 @@ def test_with_a_cache_in_front_of_sessions_their_cached_copies_end_too(
 ):
     settings.SESSION_ENGINE = "accounts.sessions.cached_db"
     cache = caches[settings.SESSION_CACHE_ALIAS]
-    prefix = "django.contrib.sessions.cached_db"
     laptop, phone = log_in(user, password), log_in(user, password)
     someone_else = log_in(other_user, password)
     phone_key = phone.session.session_key
-    assert cache.get(prefix + phone_key), "the session is served from the cache"
+    assert cache.get(CACHED + phone_key), "the session is served from the cache"
 
     laptop.post(EVERYWHERE)
-    assert cache.get(prefix + phone_key) is None
+    assert cache.get(CACHED + phone_key) is None
     assert not logged_in(phone)
     assert session_keys(user) == set()
     assert logged_in(someone_else)
 
 
-def test_sessions_made_before_this_engine_move_over_with_their_account(user):
+def test_sessions_made_before_this_engine_move_over_with_their_account(settings, user):
     """The migration that made accounts.Session: nobody is logged out by it, and a stashed
-    request does not come along."""
+    request does not come along, not even in the cache in front of the sessions."""
     from importlib import import_module
 
     from django.apps import apps
 
     move_sessions = import_module("accounts.migrations.0003_sessions").move_sessions
+    settings.SESSION_ENGINE = "accounts.sessions.cached_db"
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    stashed = {"_auth_user_id": str(user.pk), STASHED_REQUEST: {"request": {"cookies": "x"}}}
     old = DjangoSessionStore()
-    old.update({"_auth_user_id": str(user.pk), STASHED_REQUEST: {"request": {"cookies": "x"}}})
+    old.update(stashed)
     old.save()
+    cache.set(CACHED + old.session_key, stashed)
     visitor = DjangoSessionStore()
     visitor["builder_draft"] = {"answers": "kept"}
     visitor.save()
@@ -164,6 +168,7 @@ def test_sessions_made_before_this_engine_move_over_with_their_account(user):
     moved = Session.objects.get(session_key=old.session_key)
     assert moved.user_id == user.pk
     assert moved.get_decoded() == {"_auth_user_id": str(user.pk)}
+    assert cache.get(CACHED + old.session_key) is None
     kept = Session.objects.get(session_key=visitor.session_key)
     assert (kept.user_id, kept.get_decoded()) == (None, {"builder_draft": {"answers": "kept"}})
 

@@ -12,7 +12,11 @@ def move_sessions(apps, schema_editor):
     """Sessions move from Django's table to this one (nobody is logged out), each with its
     account, without a stashed request, and none stays behind in django_session."""
     from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
     from django.contrib.sessions.backends.db import SessionStore
+    from django.core.cache import caches
+
+    cached = settings.SESSION_ENGINE.endswith("cached_db")
 
     Old = apps.get_model("sessions", "Session")
     New = apps.get_model("accounts", "Session")
@@ -20,7 +24,9 @@ def move_sessions(apps, schema_editor):
     store = SessionStore()
     for old in Old.objects.iterator():
         data = store.decode(old.session_data)
-        data.pop(STASHED_REQUEST, None)
+        if data.pop(STASHED_REQUEST, None) is not None and cached:
+            # Its cached copy still holds the request: the session is read from the table.
+            caches[settings.SESSION_CACHE_ALIAS].delete(KEY_PREFIX + old.session_key)
         try:
             user_id = int(data.get(SESSION_KEY))
         except (TypeError, ValueError):
