@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from roadmap_site import checks  # noqa: F401 - registers the site's system checks
+        # Imported for what importing does: the site's and accounts' system checks register,
+        # and the password-change receivers connect.
+        from roadmap_site import checks  # noqa: F401
+
+        from . import checks as accounts_checks  # noqa: F401
+        from . import receivers  # noqa: F401

@@ -1,6 +1,7 @@
-"""The site's user: identified by email address, no username."""
+"""The site's user (identified by email address, no username) and its sessions."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -59,3 +60,37 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+
+class Session(AbstractBaseSession):
+    """A visitor's session, Django's own row plus the account it is logged in to (written with
+    every save of the session, by accounts.sessions), so that all the sessions of one account
+    can be found and ended: when it is deleted, its password changes, or its learner logs out
+    everywhere (accounts.services.sessions_end).
+
+    Why a session model with a user column rather than the alternatives: scanning and decoding
+    every session for `_auth_user_id` (as Zulip's `delete_user_sessions` does) reads all
+    sessions of all visitors to end one learner's; a separate (user, session key) table
+    written on login goes stale whenever Django changes a session's key (a password change
+    cycles it) and needs its own clean-up. Here the key and the user are in one row that
+    Django's own save keeps true, `clearsessions` clears, and one indexed query finds.
+
+    `user` is not a foreign key in the database: Django's session store takes any integrity
+    error while creating a session for "that key is taken, try another", so a session saved
+    in the instant its account is deleted would retry forever. Deleting an account through
+    Django deletes its sessions (CASCADE, and accounts.services.user_delete ends them first
+    so that cached sessions go too)."""
+
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+        ordering = ["expire_date"]
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions.db import SessionStore
+
+        return SessionStore

@@ -14,6 +14,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -65,6 +67,32 @@ def count_of(queryset, field: str):
         ),
         0,
     )
+
+
+def view_on_site_if_listed(request, content_type_id: str, object_id: str):
+    """The admin's "View on site" redirect (/admin/r/<content type>/<id>/, roadmap_site.urls
+    puts it in place of Django's), for the objects whose admin lists them and offers the link.
+    Django's own redirects any object with a page, so a curator could learn, by trying ids,
+    the address (the slug) of a learner's personal path. Anything else is a 404."""
+    content_type = None
+    if content_type_id.isdigit():
+        content_type = ContentType.objects.filter(pk=int(content_type_id)).first()
+    model = content_type.model_class() if content_type else None
+    if model is None or not admin.site.is_registered(model):
+        raise Http404("Not found.")
+    model_admin = admin.site.get_model_admin(model)
+    try:
+        pk = model._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        raise Http404("Not found.") from None
+    obj = model_admin.get_queryset(request).filter(pk=pk).first()
+    if (
+        obj is None
+        or not model_admin.has_view_or_change_permission(request, obj)
+        or model_admin.get_view_on_site_url(obj) is None
+    ):
+        raise Http404("Not found.")
+    return shortcut(request, content_type_id, object_id)
 
 
 class MarkdownWidget(forms.Textarea):

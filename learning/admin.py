@@ -93,6 +93,14 @@ class CuratedOnlyAdminMixin:
             for name in super().get_list_filter(request)
         ]
 
+    def get_view_on_site_url(self, obj=None):
+        """No "View on site" for a personal path or its parts: their address is private."""
+        if obj is not None and self.path_lookup is not None:
+            path = getattr(obj, self.path_lookup) if self.path_lookup else obj
+            if path is not None and path.owner_id is not None:
+                return None
+        return super().get_view_on_site_url(obj)
+
 
 class PathFixedOnceSavedMixin:
     """Moving a phase or step to another path would hide learners' progress on it: the path is
@@ -322,7 +330,9 @@ class PaperWithStepsAdmin(LearnerSafeDeleteMixin, CuratedOnlyAdminMixin, PaperAd
         return obj._steps
 
     def learners_affected(self, objects):
-        steps = Step.objects.filter(papers__in=list(objects))
+        """Learners with progress on the roadmap's steps using these papers; personal paths'
+        steps keep the paper too (see get_deleted_objects), but are never counted aloud."""
+        steps = curated(Step).filter(papers__in=list(objects))
         return selectors.learners_with_progress(steps=steps)
 
 

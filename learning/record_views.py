@@ -7,19 +7,25 @@ and the confirmation, so a token is only good in the session (and for the learne
 
 import json
 import secrets
+from urllib.parse import urlencode
 
-from allauth.account.decorators import reauthentication_required
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.services import sessions_end
 
 from .models import StepStatus
 from .record import MAX_BYTES, RecordError, learner_export, learner_import, parse_record
@@ -147,11 +153,23 @@ def import_confirm(request):
     return redirect("learning:dashboard")
 
 
+def _reauthenticate_then(request, page: str):
+    """Send the learner to enter their password again, and back to `page` after. Only the
+    page's address travels (as ?next=): nothing of this request is kept, where allauth's
+    reauthentication_required would keep the whole request (address, cookies) in the session."""
+    methods = get_adapter(request).get_reauthentication_methods(request.user)
+    if not methods:
+        raise PermissionDenied("This account cannot confirm its password.")
+    return redirect(f"{methods[0]['url']}?{urlencode({'next': reverse(page)})}")
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-@reauthentication_required(allow_get=True)
 def delete_account(request):
-    """Delete the account with everything in it, after re-authentication and a ticked box."""
+    """Delete the account with everything in it, after re-authentication (within the last
+    few minutes, before the page is even shown) and a ticked box."""
+    if not did_recently_reauthenticate(request):
+        return _reauthenticate_then(request, "account_delete")
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             context = {"error": "Tick the box to confirm that everything should be deleted."}
@@ -162,3 +180,15 @@ def delete_account(request):
         messages.success(request, "Your account and all your data are deleted.")
         return redirect("/")
     return render(request, "account/delete.html")
+
+
+@login_required
+@require_POST
+def log_out_everywhere(request):
+    """End every session of the account, this one included: every device must log in again.
+    Progress, notes and paths are in the account, not in sessions, and all stay."""
+    user = request.user
+    logout(request)
+    sessions_end(user=user)
+    messages.success(request, "You are logged out everywhere: every device has to log in again.")
+    return redirect("/")

@@ -151,7 +151,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "default" is shared by every worker process and every app server, because allauth's rate
 # limits count in it: Redis with REDIS_URL, else Django's database cache in PostgreSQL (its
 # table is made by `migrate`). Sessions: cached in Redis (backed by PostgreSQL) with REDIS_URL,
-# else in PostgreSQL, one query per request either way without Redis.
+# else in PostgreSQL, one query per request either way without Redis. Both engines are Django's
+# with the session's account noted in its row (accounts.sessions), so that all of one account's
+# sessions can be ended.
 # "rendered" is per process: rendered content, keyed on the content version read from the
 # database on each request (core.content_version), so no process ever serves stale content.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -178,7 +180,7 @@ if REDIS_URL:
         "rendered": RENDERED_CACHE,
         "learner_pages": LEARNER_PAGES_CACHE,
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "accounts.sessions.cached_db"
 else:
     CACHES = {
         "default": {
@@ -189,7 +191,7 @@ else:
         "rendered": RENDERED_CACHE,
         "learner_pages": LEARNER_PAGES_CACHE,
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "accounts.sessions.db"
 
 # --- Accounts (django-allauth, email as the login) -------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -207,11 +209,15 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# "mandatory" blocks login until the address is confirmed; "optional" sends the mail but lets
-# people in at once; "none" sends nothing.
+# Sign-up answers alike for new and taken addresses (accounts.signup): it always emails the
+# address and never logs in by itself. Then "mandatory" blocks login until the address is
+# confirmed; "optional" and "none" let people log in at once.
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
     "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
 )
+ACCOUNT_PREVENT_ENUMERATION = True  # password reset answers alike for unknown addresses
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+ACCOUNT_ADAPTER = "accounts.signup.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learning Roadmap] "

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import papers.urls
+from core.admin import view_on_site_if_listed
 from learning import admin_views, record_views
 from learning.views import catalog as learning_catalog
 
@@ -26,6 +27,11 @@ urlpatterns = [
     path("admin/markdown-preview/", admin_views.markdown_preview, name="markdown_preview"),
     path("admin/roadmap/export/", admin_views.roadmap_export, name="roadmap_export"),
     path("admin/roadmap/import/", admin_views.roadmap_import, name="roadmap_import"),
+    # "View on site" only for what the admin lists (never a learner's personal path).
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site_if_listed),
+    ),
     path("admin/", admin.site.urls),
     path("accounts/data/", record_views.data, name="account_data"),
     path("accounts/data/export.json", record_views.export_json, name="account_export_json"),
@@ -38,6 +44,11 @@ urlpatterns = [
         name="account_import_confirm",
     ),
     path("accounts/delete/", record_views.delete_account, name="account_delete"),
+    path(
+        "accounts/data/log-out-everywhere/",
+        record_views.log_out_everywhere,
+        name="account_log_out_everywhere",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include((papers_urls, "papers"))),
     path("", include("search.urls")),

@@ -5,11 +5,15 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
+from learning import services
 from learning.admin import CuratedOnlyAdminMixin
-from learning.models import Path, PathSection, Phase, Step, StepPaper
+from learning.models import Enrollment, Path, PathSection, Phase, Step, StepPaper, StepProgress
 from papers.models import Paper
+from tests.factories import EnrollmentFactory
 from tests.test_curator_workspace import change_form_data
 
 pytestmark = pytest.mark.usefixtures("roadmap")
@@ -121,3 +125,76 @@ def test_a_papers_step_count_and_delete_page_keep_personal_steps_private(editor,
     html = editor.get(reverse("admin:papers_paper_delete", args=[paper.pk])).content.decode()
     assert leaked(html) == []
     assert "personal paths (private, not listed)" in html
+
+
+def view_on_site(obj) -> str:
+    """The admin's "View on site" address of an object."""
+    return f"/admin/r/{ContentType.objects.get_for_model(obj).pk}/{obj.pk}/"
+
+
+@pytest.mark.parametrize("kind", ["path", "phase", "step", "section"])
+def test_view_on_site_never_leads_to_a_personal_path(editor, curator_client, personal, kind):
+    obj = personal[kind]
+    model_admin = admin.site.get_model_admin(type(obj))
+    assert model_admin.get_view_on_site_url(obj) is None
+    for client in (editor, curator_client):  # a curator, and a superuser
+        response = client.get(view_on_site(obj))
+        assert response.status_code == 404
+        assert "zanzibar" not in response.get("Location", "")
+
+    lookup = "owner__isnull" if kind == "path" else "path__owner__isnull"
+    curated = type(obj).objects.filter(**{lookup: True}).first()
+    assert model_admin.get_view_on_site_url(curated) == view_on_site(curated)
+    response = editor.get(view_on_site(curated))
+    assert response.status_code == 302
+    assert response["Location"].endswith(curated.get_absolute_url())
+
+
+def test_view_on_site_is_refused_for_whatever_the_admin_does_not_list(editor, personal):
+    enrollment = EnrollmentFactory(user=personal["path"].owner, path=personal["path"])
+    assert editor.get(view_on_site(enrollment)).status_code == 404
+    assert editor.get(f"/admin/r/abc/{personal['path'].pk}/").status_code == 404
+    path_type = ContentType.objects.get_for_model(Path).pk
+    assert editor.get(f"/admin/r/{path_type}/not-an-id/").status_code == 404
+
+
+def column_total(html: str, column: str) -> int:
+    return sum(int(n) for n in re.findall(rf'class="field-{column}">(\d+)<', html))
+
+
+def test_every_count_in_the_admin_leaves_personal_paths_out(editor, personal):
+    """With a personal path that its owner follows and has finished a step of."""
+    owner, path, step = personal["path"].owner, personal["path"], personal["step"]
+    enrollment = EnrollmentFactory(user=owner, path=path)
+    services.step_progress_set(enrollment=enrollment, step=step, status="done")
+    Phase.objects.create(path=path, slug="week-2", label="Week 2", title=f"{SECRET} week")
+    curated_steps = Step.objects.current().filter(path__owner__isnull=True)
+
+    paths = editor.get(reverse("admin:learning_path_changelist")).content.decode()
+    assert column_total(paths, "phase_count") == Phase.objects.filter(path__owner=None).count()
+    assert column_total(paths, "step_count") == curated_steps.count()
+    assert (
+        column_total(paths, "learner_count") == Enrollment.objects.filter(path__owner=None).count()
+    )
+    phases = editor.get(reverse("admin:learning_phase_changelist")).content.decode()
+    assert column_total(phases, "step_count") == curated_steps.count()
+    steps = editor.get(reverse("admin:learning_step_changelist")).content.decode()
+    assert (
+        column_total(steps, "done_by")
+        == StepProgress.objects.filter(step__in=curated_steps, status="done").count()
+    )
+    faceted = editor.get(reverse("admin:learning_step_changelist") + "?_facets=1")
+    not_archived = Step.objects.filter(path__owner=None, archived=False).count()
+    assertContains(faceted, f"No ({not_archived})")
+    papers = editor.get(reverse("admin:papers_paper_changelist")).content.decode()
+    assert (
+        column_total(papers, "step_count")
+        == StepPaper.objects.filter(step__path__owner=None).count()
+    )
+
+    # The owner's finished step uses the paper: the delete page counts no learner for it.
+    paper = personal["paper"]
+    delete_page = editor.get(reverse("admin:papers_paper_delete", args=[paper.pk]))
+    assert "Learner progress" not in delete_page.content.decode()
+    assertContains(delete_page, "personal paths (private, not listed)")
+    assert Paper.objects.filter(pk=paper.pk).exists()

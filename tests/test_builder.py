@@ -12,6 +12,8 @@ from icalendar import Calendar
 from learning import services
 from learning.models import Enrollment, Path, Step, StepProgress, StepStatus
 
+from .signup_support import sign_up_and_log_in
+
 pytestmark = pytest.mark.usefixtures("roadmap")
 
 BUILDER = "/builder/"
@@ -142,10 +144,7 @@ def test_saving_needs_an_account_and_the_plan_survives_signup(client, password):
     keys = plan_keys(client)
     response = save(client)
     assert response["Location"].startswith(reverse("account_signup"))
-    client.post(
-        reverse("account_signup"),
-        {"email": "builder@example.com", "password1": password, "password2": password},
-    )
+    sign_up_and_log_in(client, "builder@example.com", password)
     assert plan_keys(client) == keys
     response = save(client)
     path = Path.objects.get(owner__email="builder@example.com")

@@ -9,6 +9,7 @@ from learning import services
 from learning.models import Enrollment, EnrollmentStatus, StepProgress
 
 from .factories import PathFactory
+from .signup_support import sign_up_and_log_in
 
 
 def test_start_this_path_enrols_at_the_chosen_depth(auth_client, user, path, steps):
@@ -38,14 +39,12 @@ def test_anonymous_start_goes_through_signup_and_comes_back_enrolled(client, pat
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_signup"))
     assert f"next={quote(next_url, safe='')}" in response["Location"]
-    response = client.post(
+    response = sign_up_and_log_in(
+        client,
+        "starter@example.com",
+        password,
         reverse("account_signup") + f"?next={next_url}",
-        {
-            "email": "starter@example.com",
-            "password1": password,
-            "password2": password,
-            "next": next_url,
-        },
+        next=next_url,
     )
     assert response["Location"] == next_url
     response = client.get(next_url)

@@ -14,6 +14,7 @@ from learning.drafts import PlanDraft
 from learning.models import Enrollment, Path, Step
 from learning.planner import Answers
 
+from .signup_support import sign_up_and_log_in
 from .test_builder import BUILDER, plan, plan_keys, save, save_form, save_token
 from .test_plan_durability import path_keys
 
@@ -202,11 +203,8 @@ def test_a_plan_built_before_sign_up_is_saved_and_started_right_after(client, pa
     token = save_token(client)
     response = client.post(BUILDER, {"action": "save", "plan": token})
     assert response["Location"].startswith(reverse("account_signup"))
-    signed_up = client.post(
-        response["Location"],
-        {"email": "newcomer@example.com", "password1": password, "password2": password},
-        follow=True,
-    )
+    logged_in = sign_up_and_log_in(client, "newcomer@example.com", password, response["Location"])
+    signed_up = client.get(logged_in["Location"], follow=True)
     path = Path.objects.get(owner__email="newcomer@example.com")
     assert signed_up.redirect_chain[-1][0] == path.get_absolute_url()
     assert path_keys(path) == keys

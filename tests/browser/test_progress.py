@@ -13,6 +13,11 @@ def sign_up(page, base_url, email, password):
     page.get_by_label(re.compile(r"^Password:?$")).fill(password)
     page.get_by_label("Password (again)").fill(password)
     page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.get_by_role("link", name="log in", exact=True).click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("banner").get_by_text(email)).to_be_visible()
 
 
