@@ -49,9 +49,10 @@ def test_signup_asks_to_check_the_email_then_the_learner_logs_in(client, passwor
 
 
 def comparable(response, address: str) -> tuple:
-    """What a visitor (or a script) sees of a sign-up or reset answer, up to its CSRF token
-    and the address they typed."""
+    """What a visitor (or a script) sees of a sign-up or reset answer, up to its CSRF token,
+    its Content-Security-Policy nonce (fresh on every response) and the address they typed."""
     text = re.sub(r'value="[^"]{32,}"', 'value="…"', response.content.decode())
+    text = re.sub(r'nonce="[^"]*"', 'nonce="…"', text)
     text = text.replace(address.lower(), "(the address typed)")
     cookies = sorted(response.client.cookies)
     return (response.status_code, response.redirect_chain, text, cookies)

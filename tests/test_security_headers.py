@@ -17,7 +17,7 @@ from allauth.account.models import EmailAddress
 from django.test import override_settings
 
 from .factories import PASSWORD, UserFactory
-from .test_rate_limits_across_servers import ROOT, free_port, suite_database_url
+from .servers import ROOT, free_port, suite_database_url
 
 SITE = "roadmap.example.com"
 PROXIED = {"Host": SITE, "X-Forwarded-Proto": "https"}

@@ -64,6 +64,7 @@ BY_NAME = {
     "account_import": SELF,
     "account_import_confirm": SELF,
     "account_delete": SELF,
+    "account_log_out_everywhere": SELF,
     "account_email": SELF,
     "account_change_password": SELF,
     "account_set_password": SELF,
@@ -97,6 +98,8 @@ BY_NAME = {
     "admin:view_on_site": ADMIN_CONTENT,
 }
 
+VIEW_ON_SITE = "admin/r/<path:content_type_id>/<path:object_id>/"
+
 # The admin's models, by label: each one's pages take that kind.
 ADMIN_MODELS = {
     "papers.paper": ADMIN_CONTENT,
@@ -128,6 +131,8 @@ class Route:
             return ADMIN_MODELS.get(self.model)
         if self.route == "admin/(?P<url>.*)$":  # the admin's catch-all: a 404 or a login page
             return ADMIN
+        if self.route == VIEW_ON_SITE:  # the site's own, before the admin's (roadmap_site/urls)
+            return ADMIN_CONTENT
         return BY_NAME.get(self.name)
 
 
