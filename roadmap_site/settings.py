@@ -1,7 +1,8 @@
 """Settings for Learning Roadmap: one module, driven entirely by environment variables.
 
 Development and tests (`make run`, `make test`) set DJANGO_DEBUG=1 and DATABASE_URL for you.
-Production needs at least DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL; see README.
+Production needs at least DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and
+DEFAULT_FROM_EMAIL; see README.
 """
 
 import os
@@ -240,8 +241,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learning Roadmap <noreply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every email the site sends comes from this address. Like the secret key, it is required with
+# debug off: the web application refuses to start without it (roadmap_site.checks, which
+# `check --deploy` runs too); development has a placeholder the console backend prints.
+DEFAULT_FROM_EMAIL_MISSING = (
+    "DEFAULT_FROM_EMAIL must be set when DJANGO_DEBUG is off "
+    "(the sender of the site's emails, e.g. Learning Roadmap <noreply@roadmap.example.com>)"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
+if not DEFAULT_FROM_EMAIL and DEBUG:
+    DEFAULT_FROM_EMAIL = "Learning Roadmap <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL or "root@localhost"
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

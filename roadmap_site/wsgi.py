@@ -6,7 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadmap_site.settings")
 
-from roadmap_site.checks import refuse_to_serve_without_secret_key
+from roadmap_site.checks import refuse_to_serve_unconfigured
 
-refuse_to_serve_without_secret_key()
+refuse_to_serve_unconfigured()
 application = get_wsgi_application()

@@ -152,6 +152,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "x7" * 30 + "-a-long-random-production-secret",
             "DJANGO_ALLOWED_HOSTS": "roadmap.example.com",
+            "DEFAULT_FROM_EMAIL": "Learning Roadmap <noreply@roadmap.example.com>",
         },
     )
     assert result.returncode == 0, result.stderr

@@ -34,6 +34,7 @@ def production_env(django_db_setup, tmp_path_factory):
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": f"{SITE},127.0.0.1",
+        "DEFAULT_FROM_EMAIL": f"Learning Roadmap <noreply@{SITE}>",
         "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
         "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
         "DJANGO_LOG_LEVEL": "WARNING",
