@@ -13,7 +13,6 @@ taken when they write, and answer as for an existing one (never a 500)."""
 
 from urllib.parse import urlencode
 
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.flows.login import perform_login
@@ -23,6 +22,7 @@ from allauth.account.utils import get_next_redirect_url
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
+from .emails import ProductEmails
 from .models import User
 
 CONFIRM_AT_SIGNUP = EmailVerificationMethod.MANDATORY
@@ -69,7 +69,7 @@ class SignupForm(AllauthSignupForm):
             raise
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(ProductEmails):
     def respond_email_verification_sent(self, request, user):
         """The "check your email" page keeps where the visitor was going (?next=), for its
         log-in link."""
