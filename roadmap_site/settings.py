@@ -224,6 +224,9 @@ ACCOUNT_SESSION_REMEMBER = None
 # The subjects name the product themselves, as a person would write them
 # (templates/account/email/), so no "[Learning Roadmap] " in front.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# An email to the account's address when its password is changed, set or reset, or an address
+# is added, removed or made primary (accounts.receivers sends the one for an added address).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"

@@ -19,9 +19,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from .email_support import HOST, assert_product_email, site_client
+from .email_support import HOST, assert_product_email, html_part, sent_to, site_client
 from .servers import ROOT
 from .signup_support import sign_up
+
+NEW_PASSWORD = "a-brand-new-passphrase-77"
+NOTIFIED_AT = re.compile(r"^- \d{1,2} \w+ \d{4}, \d\d:\d\d UTC$", re.MULTILINE)
 
 
 @pytest.fixture
@@ -42,6 +45,16 @@ def owner_client(owner):
 def link_in(body: str, path_start: str) -> str:
     """The path of the body's link that starts with path_start."""
     return re.search(rf"http://{re.escape(HOST)}({re.escape(path_start)}\S*)", body)[1]
+
+
+def assert_notification(
+    message, *, subject: str, to: str, says: str, browser: str = "not known"
+) -> None:
+    body = assert_product_email(message, subject=subject, to=to)
+    assert says in body
+    assert f"choose a new password at once at\n\nhttp://{HOST}/accounts/password/reset/\n" in body
+    assert NOTIFIED_AT.search(body), body
+    assert f"- IP address: 127.0.0.1\n- Browser: {browser}\n" in body
 
 
 def test_sign_up_asks_to_confirm_the_address(db, password):
@@ -80,9 +93,9 @@ def test_logging_in_with_an_unconfirmed_address_asks_in_the_sign_up_words(
     assert "added" not in body
 
 
-def test_an_added_address_is_asked_to_confirm(owner, owner_client):
+def test_an_added_address_is_asked_to_confirm_and_the_owner_is_told(owner, owner_client):
     owner_client.post(reverse("account_email"), {"email": "second@example.com", "action_add": ""})
-    (confirmation,) = mail.outbox
+    (confirmation,) = sent_to(mail.outbox, "second@example.com")
     body = assert_product_email(
         confirmation,
         subject="Confirm the email address you added to Learning Roadmap",
@@ -94,6 +107,14 @@ def test_an_added_address_is_asked_to_confirm(owner, owner_client):
     ) in body
     assert "register" not in body
     assert link_in(body, "/accounts/confirm-email/")
+    (note,) = sent_to(mail.outbox, owner.email)
+    assert_notification(
+        note,
+        subject="An email address was added to your Learning Roadmap account",
+        to=owner.email,
+        says="The address second@example.com was added to your Learning Roadmap account.",
+    )
+    assert len(mail.outbox) == 2
 
 
 def test_password_reset_sends_a_link_to_a_known_address(owner):
@@ -116,6 +137,88 @@ def test_password_reset_for_an_unknown_address_offers_to_sign_up(db):
     assert "There is no account with this address." in body
     assert link_in(body, "/accounts/signup/")
     assert "/accounts/password/reset/key/" not in body
+
+
+def test_changing_the_password_is_notified(owner, owner_client, password):
+    owner_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": password, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        HTTP_USER_AGENT="Firefox/133.0 <b>&",
+    )
+    (message,) = mail.outbox
+    assert_notification(
+        message,
+        subject="Your Learning Roadmap password was changed",
+        to=owner.email,
+        says="The password of your Learning Roadmap account was changed.",
+        browser="Firefox/133.0 <b>&",
+    )
+    assert "<li>Browser: Firefox/133.0 &lt;b&gt;&amp;</li>" in html_part(message)
+
+
+def test_setting_a_password_is_notified(owner, owner_client):
+    owner.set_unusable_password()
+    owner.save()
+    owner_client.force_login(owner)
+    owner_client.post(
+        reverse("account_set_password"), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    (message,) = mail.outbox
+    assert_notification(
+        message,
+        subject="A password was set for your Learning Roadmap account",
+        to=owner.email,
+        says="A password was set for your Learning Roadmap account.",
+    )
+
+
+def test_resetting_the_password_is_notified(owner):
+    stranger = site_client()
+    stranger.post(reverse("account_reset_password"), {"email": owner.email})
+    form = stranger.get(link_in(mail.outbox[0].body, "/accounts/password/reset/key/"), follow=True)
+    mail.outbox.clear()
+    stranger.post(
+        form.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    (message,) = mail.outbox
+    assert_notification(
+        message,
+        subject="Your Learning Roadmap password was reset",
+        to=owner.email,
+        says="The password of your Learning Roadmap account was reset, with a link sent by email.",
+    )
+
+
+def test_a_new_primary_address_is_told_to_the_old_one(owner, owner_client):
+    EmailAddress.objects.create(user=owner, email="second@example.com", verified=True)
+    owner_client.post(
+        reverse("account_email"), {"email": "second@example.com", "action_primary": ""}
+    )
+    (message,) = mail.outbox
+    assert_notification(
+        message,
+        subject="Your Learning Roadmap email address was changed",
+        to=owner.email,
+        says=(
+            "The primary email address of your Learning Roadmap account was changed from "
+            "owner@example.com to second@example.com. "
+            "Emails from Learning Roadmap now go to second@example.com."
+        ),
+    )
+
+
+def test_removing_an_address_is_notified(owner, owner_client):
+    EmailAddress.objects.create(user=owner, email="second@example.com", verified=True)
+    owner_client.post(
+        reverse("account_email"), {"email": "second@example.com", "action_remove": ""}
+    )
+    (message,) = mail.outbox
+    assert_notification(
+        message,
+        subject="An email address was removed from your Learning Roadmap account",
+        to=owner.email,
+        says="The address second@example.com was removed from your Learning Roadmap account.",
+    )
 
 
 def test_every_email_allauth_ships_has_the_products_text_and_html():
