@@ -35,7 +35,7 @@ def test_marking_the_last_step_announces_completion_in_place(auth_client, almost
     html = response.content.decode()
     assert response.status_code == 200
     assert "You completed this path!" in html
-    assert 'hx-swap-oob="true"' in html  # the panel above the outline is replaced too
+    assert 'data-hx-swap-oob="true"' in html  # the panel above the outline is replaced too
     assert "You completed this path</h2>" in html
     assert ">Review</a>" in html
     assert "Start again" in html

@@ -66,3 +66,16 @@ def test_learner_tracks_steps_without_reloads_and_keeps_them(page, live_server, 
     expect(step_card(page, steps[4])).to_have_class(re.compile(r"\bis-next\b"))
     expect(step_card(page, steps[4]).locator(".status-badge")).to_have_text("Not started")
     page.screenshot(path="/tmp/progress-after.png", full_page=False)
+
+
+def test_a_checklist_item_ticks_in_place_on_the_dashboard(page, live_server, roadmap, password):
+    sign_up(page, live_server.url, "ticker@example.com", password)
+    page.goto(live_server.url + "/dashboard/")
+    page.evaluate("window.__noReload = true")
+    item = page.locator("#" + page.locator("#checklists .tick-button").first.get_attribute("id"))
+    expect(item).to_have_attribute("aria-pressed", "false")
+    item.click()
+    expect(item).to_have_attribute("aria-pressed", "true")  # the item, swapped in place
+    assert page.evaluate("window.__noReload") is True
+    page.reload()
+    expect(item).to_have_attribute("aria-pressed", "true")
