@@ -17,7 +17,7 @@ from allauth.account.models import EmailAddress
 from django.test import override_settings
 
 from .factories import PASSWORD, UserFactory
-from .servers import ROOT, free_port, suite_database_url
+from .servers import ROOT, free_port, gunicorn_command, suite_database_url
 
 SITE = "roadmap.example.com"
 PROXIED = {"Host": SITE, "X-Forwarded-Proto": "https"}
@@ -57,9 +57,8 @@ def server(production_env):
     collected = manage(production_env, "collectstatic", "--noinput", "-v0")
     assert collected.returncode == 0, collected.stderr
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "roadmap_site.wsgi", "--workers", "1"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=production_env)
+    env = {**production_env, "GUNICORN_ACCESS_LOG": "off"}
+    process = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env)
     try:
         for _ in range(100):
             try:
