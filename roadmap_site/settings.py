@@ -221,6 +221,12 @@ ACCOUNT_ADAPTER = "accounts.signup.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learning Roadmap] "
+# allauth's rate limits count per client address. Behind N proxies of yours (a TLS-terminating
+# proxy, a load balancer) every request comes from the last proxy's address, so all visitors
+# would share one count: DJANGO_TRUSTED_PROXY_COUNT=N makes allauth take the address the N-th
+# proxy from the end appended to X-Forwarded-For. 0 (the default) ignores that header, which
+# anybody can send.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
