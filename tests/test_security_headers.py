@@ -109,6 +109,26 @@ def test_the_served_settings_pass_check_deploy(production_env):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("proxy_header", "passes"),
+    [("1", True), ("0", False)],
+    ids=["the proxy redirects", "nobody redirects"],
+)
+def test_no_https_redirect_is_warned_about_unless_a_proxy_terminates_tls(
+    production_env, proxy_header, passes
+):
+    """DJANGO_SECURE_SSL_REDIRECT=0 behind a TLS-terminating proxy (which redirects) is the
+    README's set-up and passes; without the proxy, plain HTTP would be served: W008 says so."""
+    env = {
+        **production_env,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": proxy_header,
+    }
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert (result.returncode == 0) is passes, result.stderr
+    assert ("security.W008" in result.stderr) is not passes, result.stderr
+
+
 def test_pages_carry_every_security_header_and_a_fresh_nonce(server):
     nonces = []
     for _ in range(2):
