@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 from http.cookies import SimpleCookie
+from pathlib import Path as FilePath
 from urllib.parse import urlencode
 
+import brotli
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import override_settings
@@ -201,3 +203,26 @@ def test_static_files_carry_the_headers_too(server):
     assert "camera=()" in headers["Permissions-Policy"]
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_files_are_served_brotli_compressed(server, production_env):
+    """collectstatic (debug off) writes a Brotli copy of each text file beside it, and a browser
+    that accepts `br` gets it: the same bytes, fewer of them."""
+    static_root = FilePath(production_env["DJANGO_STATIC_ROOT"])
+    assert (static_root / "css" / "site.css.br").is_file()
+    assert (static_root / "js" / "site.js.br").is_file()
+    original = (static_root / "css" / "site.css").read_bytes()
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+    try:
+        connection.request(
+            "GET", "/static/css/site.css", headers={**PROXIED, "Accept-Encoding": "gzip, br"}
+        )
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert len(body) < len(original)
+    assert brotli.decompress(body) == original
