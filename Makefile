@@ -9,8 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Development and tests run with DEBUG on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
-# With DATABASE_URL unset, this starts an embedded PostgreSQL under .data/ for the command.
+# With DATABASE_URL unset, this starts an embedded PostgreSQL under .data/ for the command. With it
+# set, WITH_NEW_DB creates the database it names if the server has none of that name (run, test).
 WITH_DB := $(PY) scripts/devdb.py exec --
+WITH_NEW_DB := $(PY) scripts/devdb.py exec --create-missing --
 # The suite's coverage of the project's code (configured in pyproject.toml), printed at the end;
 # below its fail_under the run fails. A partial run skips it: PYTEST_ARGS="--no-cov tests/…".
 COVERAGE := --cov --cov-report=term-missing:skip-covered
@@ -39,12 +41,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@$(WITH_DB) sh scripts/serve.sh $(HOST) $(PORT)
+	@$(WITH_NEW_DB) sh scripts/serve.sh $(HOST) $(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	@DJANGO_CONN_MAX_AGE=0 $(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(COVERAGE) $(PYTEST_ARGS)'
+	@DJANGO_CONN_MAX_AGE=0 $(WITH_NEW_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(COVERAGE) $(PYTEST_ARGS)'
 
 bench: $(STAMP)
 	@$(WITH_DB) $(PY) -m scripts.bench
