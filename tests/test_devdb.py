@@ -148,3 +148,22 @@ def test_without_create_missing_a_missing_database_is_one_clear_line(pgdata, mis
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: cannot reach PostgreSQL at 127.0.0.1:5432/{missing_database}")
     assert line.endswith(f'database "{missing_database}" does not exist')
+
+
+def test_a_role_that_may_not_create_the_database_is_told_what_to_ask_for(pgdata, missing_database):
+    import psycopg
+
+    role = f"{missing_database}_role"
+    with psycopg.connect(f"{OWN_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN NOCREATEDB')
+    try:
+        url = f"postgresql://{role}@127.0.0.1:5432/{missing_database}"
+        result = devdb(pgdata, "exec", "--create-missing", "--", "true", database_url=url)
+    finally:
+        with psycopg.connect(f"{OWN_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP ROLE "{role}"')
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: database {missing_database} does not exist at 127.0.0.1:5432")
+    assert f"CREATE DATABASE {missing_database} OWNER {role};" in line
+    assert "CREATEDB" in line
