@@ -140,6 +140,7 @@ def production_env(database_url: str, smtp_port: int, folder: Path, port: int) -
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_USE_TLS": "0",
+        "DEFAULT_FROM_EMAIL": f"Learning Roadmap <noreply@{SITE}>",
         "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_TRUSTED_PROXY_COUNT": "1",
