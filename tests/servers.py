@@ -38,24 +38,41 @@ def suite_database_url() -> str:
     return urllib.parse.urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
 
 
+def gunicorn_command(port: int, workers: int = 1) -> list[str]:
+    """gunicorn as the README deploys it (the repository's gunicorn.conf.py), on 127.0.0.1:port,
+    logging warnings and errors only."""
+    return [
+        sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+    ]  # fmt: skip
+
+
 def start_server(
-    port: int, *, database_url: str | None = None, redis_url: str = "", log=None, workers: int = 1
+    port: int,
+    *,
+    database_url: str | None = None,
+    redis_url: str = "",
+    log=None,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen:
     """gunicorn serving the site on 127.0.0.1:port (the suite's test database by default; Redis
-    for the cache and sessions with redis_url); its output goes to `log`, an open file, if given."""
+    for the cache and sessions with redis_url; more environment in `env`); its output goes to
+    `log`, an open file, if given. No access log: the tests read what the site logs."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url or suite_database_url(),
         "DJANGO_DEBUG": "1",
         "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{HOST}",
         "REDIS_URL": redis_url,
+        "GUNICORN_ACCESS_LOG": "off",
+        **(env or {}),
     }
-    command = [sys.executable, "-m", "gunicorn", "roadmap_site.wsgi", "--workers", str(workers)]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     # A process group of its own, so that the whole server (master and workers) can be killed.
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
-    )
+        gunicorn_command(port, workers),
+        cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
+    )  # fmt: skip
 
 
 def wait_for(port: int) -> None:
@@ -109,9 +126,11 @@ class Visitor:
     not follow redirects. The same visitor may talk to several servers (one site)."""
 
     cookies: dict[str, str] = field(default_factory=dict)
+    # Sent with every request, as a proxy in front of the servers would add them.
+    headers: dict[str, str] = field(default_factory=dict)
 
     def request(self, port: int, method: str, path: str, form: dict | None = None) -> Answer:
-        headers = {"Host": HOST}
+        headers = {"Host": HOST, **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
@@ -143,9 +162,9 @@ class Visitor:
         return self.post(port, "/accounts/login/", {"login": email, "password": password})
 
 
-def wrong_password(port: int, email: str) -> str:
-    """One login attempt with a wrong password, from a new visitor: refused as wrong, or as one
-    too many."""
-    answer = Visitor().log_in(port, email, "not " + PASSWORD)
+def wrong_password(port: int, email: str, headers: dict[str, str] | None = None) -> str:
+    """One login attempt with a wrong password, from a new visitor (with these headers, as a proxy
+    would add them): refused as wrong, or as one too many."""
+    answer = Visitor(headers=headers or {}).log_in(port, email, "not " + PASSWORD)
     assert answer.status == 200, answer.status
     return "too many" if "Too many failed login attempts" in answer.text else "wrong"

@@ -64,6 +64,7 @@ def test_a_restored_backup_gives_every_learner_their_record_back(tmp_path):
     assert dump.name.startswith("roadmap-")
     assert dump.suffix == ".dump"
     assert dump.read_bytes().startswith(b"PGDMP"), "pg_dump's custom format"
+    assert dump.stat().st_mode & 0o777 == 0o600, "password hashes and notes: the owner's only"
 
     get_user_model().objects.filter(email__in=LEARNERS).delete()
     assert records() == {}, "lost"

@@ -10,14 +10,16 @@ import subprocess
 import sys
 import time
 from http.cookies import SimpleCookie
+from pathlib import Path as FilePath
 from urllib.parse import urlencode
 
+import brotli
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import override_settings
 
 from .factories import PASSWORD, UserFactory
-from .servers import ROOT, free_port, suite_database_url
+from .servers import ROOT, free_port, gunicorn_command, suite_database_url
 
 SITE = "roadmap.example.com"
 PROXIED = {"Host": SITE, "X-Forwarded-Proto": "https"}
@@ -58,9 +60,8 @@ def server(production_env):
     collected = manage(production_env, "collectstatic", "--noinput", "-v0")
     assert collected.returncode == 0, collected.stderr
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "roadmap_site.wsgi", "--workers", "1"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=production_env)
+    env = {**production_env, "GUNICORN_ACCESS_LOG": "off"}
+    process = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env)
     try:
         for _ in range(100):
             try:
@@ -109,6 +110,26 @@ def test_the_served_settings_pass_check_deploy(production_env):
     result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("proxy_header", "passes"),
+    [("1", True), ("0", False)],
+    ids=["the proxy redirects", "nobody redirects"],
+)
+def test_no_https_redirect_is_warned_about_unless_a_proxy_terminates_tls(
+    production_env, proxy_header, passes
+):
+    """DJANGO_SECURE_SSL_REDIRECT=0 behind a TLS-terminating proxy (which redirects) is the
+    README's set-up and passes; without the proxy, plain HTTP would be served: W008 says so."""
+    env = {
+        **production_env,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": proxy_header,
+    }
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert (result.returncode == 0) is passes, result.stderr
+    assert ("security.W008" in result.stderr) is not passes, result.stderr
 
 
 def test_pages_carry_every_security_header_and_a_fresh_nonce(server):
@@ -183,3 +204,26 @@ def test_static_files_carry_the_headers_too(server):
     assert "camera=()" in headers["Permissions-Policy"]
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_files_are_served_brotli_compressed(server, production_env):
+    """collectstatic (debug off) writes a Brotli copy of each text file beside it, and a browser
+    that accepts `br` gets it: the same bytes, fewer of them."""
+    static_root = FilePath(production_env["DJANGO_STATIC_ROOT"])
+    assert (static_root / "css" / "site.css.br").is_file()
+    assert (static_root / "js" / "site.js.br").is_file()
+    original = (static_root / "css" / "site.css").read_bytes()
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+    try:
+        connection.request(
+            "GET", "/static/css/site.css", headers={**PROXIED, "Accept-Encoding": "gzip, br"}
+        )
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert len(body) < len(original)
+    assert brotli.decompress(body) == original

@@ -42,6 +42,8 @@ def site_environment(database_url: str, static_root: Path) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,
         "BENCH_STATIC_ROOT": str(static_root),
+        # A line written per request would be measured with the page (a proxy in front logs them).
+        "GUNICORN_ACCESS_LOG": "off",
     }
 
 
@@ -65,11 +67,14 @@ def prepare_site(env: dict[str, str]) -> None:
 
 
 def gunicorn_command(port: int) -> list[str]:
+    """gunicorn from the repository's gunicorn.conf.py, as the README deploys it; the address and
+    the number of workers are the benchmark's (its access log is off: see site_environment)."""
     beside_python = Path(sys.executable).parent / "gunicorn"
     program = [str(beside_python)] if beside_python.exists() else [sys.executable, "-m", "gunicorn"]
     return [
         *program,
-        "roadmap_site.wsgi",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"{HOST}:{port}",
         "--workers",
