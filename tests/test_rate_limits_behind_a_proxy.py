@@ -29,8 +29,9 @@ def failures_then_others(port: int) -> tuple[list[str], str, str]:
 
 @pytest.fixture
 def server(request):
-    """A server with the test's environment; the shared cache (the rate limits' counts) emptied:
-    every server of the suite is 127.0.0.1 to the site."""
+    """A server with the test's environment; the shared cache (the rate limits' counts) emptied
+    before and after: every server of the suite is 127.0.0.1 to the site, so the failures sent
+    here would otherwise lock the later tests' logins out."""
     caches["default"].clear()
     port = free_port()
     process = start_server(port, env=request.param)
@@ -39,6 +40,7 @@ def server(request):
         yield port
     finally:
         stop_servers(process)
+        caches["default"].clear()
 
 
 @pytest.mark.django_db(transaction=True)
