@@ -44,9 +44,16 @@ def pristine_library():
 
 def normalise(document: dict) -> dict:
     """A learner record without what an import cannot keep: when it was exported, the account
-    itself, and the personal paths' slugs (a new account's paths get new ones)."""
+    itself, the personal paths' slugs (a new account's paths get new ones), and the names of
+    the weeks their steps sit in: an import lays a personal path's weeks out afresh at today's
+    hours (learning/record/personal.py), so after a curator changed a paper's hours the weeks
+    may be named differently. Which steps, and their statuses, notes and times, may not."""
     document = {k: v for k, v in document.items() if k not in ("exported_at", "account")}
     slugs = {p["slug"]: f"personal-{i}" for i, p in enumerate(document.get("personal_paths", []))}
+    document["progress"] = [
+        {k: v for k, v in entry.items() if not (k == "phase" and entry.get("path") in slugs)}
+        for entry in document.get("progress", [])
+    ]
 
     def rename(value):
         if isinstance(value, dict):
