@@ -17,9 +17,7 @@ from learning.models import Enrollment, Path, Step
 
 from .test_builder import BUILDER, plan, save
 
-HOURS = re.compile(
-    r"(\d+(?:\.\d+)?) h left at (\w[\w ]*?) · about (\d+) weeks? at (\d+) h/week"
-)
+HOURS = re.compile(r"(\d+(?:\.\d+)?) h left at (\w[\w ]*?) · about (\d+) weeks? at (\d+) h/week")
 
 
 # --- The model itself --------------------------------------------------------------------------
