@@ -2,15 +2,18 @@
 a learner's note never outranks the step it is about."""
 
 import datetime
+import importlib
 import re
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from learning import services
 from learning.estimates import hours_display
+from learning.models import StepProgress
 from learning.templatetags.learning_extras import ago
 
 from .factories import EnrollmentFactory, PaperFactory, PathFactory, PhaseFactory, StepFactory
@@ -129,3 +132,13 @@ def test_the_markdown_export_names_depths_and_counts_like_the_pages(auth_client,
     text = auth_client.get("/accounts/data/export.md").content.decode()
     assert "(Deep study" in text
     assert "1 status change in the history" in text
+
+
+def test_notes_saved_before_are_rendered_again_with_lower_headings(user):
+    migration = importlib.import_module("learning.migrations.0011_notes_headings_below_step_titles")
+    path = PathFactory(phase_sizes=[1])
+    enrollment = EnrollmentFactory(user=user, path=path)
+    services.step_note_set(enrollment=enrollment, step=path.steps.get(), note="# Big")
+    StepProgress.objects.update(note_html="<h2>Big</h2>")  # as the old renderer left it
+    migration.render_notes_again(apps, None)
+    assert StepProgress.objects.get().note_html == "<h4>Big</h4>"
