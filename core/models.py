@@ -73,6 +73,8 @@ class RenderedMarkdownModel(ContentModel):
 
     markdown_fields: dict[str, str] = {}
     inline_markdown_fields: dict[str, str] = {}
+    # The level a `#` heading in these fields gets (1 keeps the author's levels).
+    markdown_top_heading: int = 1
 
     class Meta:
         abstract = True
@@ -89,7 +91,11 @@ class RenderedMarkdownModel(ContentModel):
 
     def render_markdown_fields(self) -> None:
         for source, target in self.markdown_fields.items():
-            setattr(self, target, render_markdown(getattr(self, source)))
+            setattr(
+                self,
+                target,
+                render_markdown(getattr(self, source), top_heading=self.markdown_top_heading),
+            )
         for source, target in self.inline_markdown_fields.items():
             setattr(self, target, render_inline(getattr(self, source)))
 

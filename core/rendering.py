@@ -78,11 +78,25 @@ def _converter() -> markdown.Markdown:
     return converter
 
 
-def render_markdown(text: str) -> str:
-    """Render curator-written Markdown to HTML that is safe to show to anyone."""
+HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+
+
+def demote_headings(html: str, top: int) -> str:
+    """Shift the headings of rendered Markdown so that `#` becomes `<h{top}>`, `##` the level
+    below and so on, never below h6. Markdown escapes `<` in text and code, so only the
+    converter's own tags match."""
+    shift = top - 1
+    return HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}", html)
+
+
+def render_markdown(text: str, *, top_heading: int = 1) -> str:
+    """Render Markdown to HTML that is safe to show to anyone. `top_heading` is the level a `#`
+    heading gets: a learner's note sits under a step's h3, so its headings start at h4."""
     if not text or not text.strip():
         return ""
     html = _converter().reset().convert(rewrite_links(text))
+    if top_heading > 1:
+        html = demote_headings(html, top_heading)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -28,7 +28,7 @@ def plan_calendar(*, title: str, slug: str, state: PathState, page_url: str) -> 
         event.add("dtstart", start)
         event.add("dtend", start + datetime.timedelta(weeks=block.span))
         event.add("summary", f"{block.label}: {', '.join(s.step.title for s in steps)}")
-        lines = [f"- {s.step.title} (~{hours_display(s.estimate)} h)" for s in steps]
+        lines = [f"- {s.step.title} (~{hours_display(s.estimate)})" for s in steps]
         event.add("description", "\n".join(lines) + f"\n\n{page_url}")
         event.add("url", page_url)
         calendar.add_component(event)

@@ -125,7 +125,13 @@ def schedule(
     return result
 
 
-def hours_display(hours: Decimal) -> str:
-    """Hours as people read them: "6", "2.5", "0.8" (one decimal at most)."""
-    rounded = Decimal(hours).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{rounded.normalize():f}"
+def hours_display(hours: Decimal | float | int | None) -> str:
+    """Hours as people read them, everywhere: "2.5 h", "10 h", "0.25 h", "9.75 h".
+
+    The one rule: rounded to the hundredth (the precision hours are stored in), trailing zeros
+    dropped, then " h". So no "2.50" beside "9.75", and no "10.0"."""
+    if hours is None or hours == "":
+        return ""
+    rounded = Decimal(str(hours)).quantize(CENT, rounding=ROUND_HALF_UP)
+    number = f"{rounded.normalize():f}"
+    return f"{'0' if number == '-0' else number} h"

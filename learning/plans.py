@@ -117,7 +117,7 @@ def _weeks_as_phases(path: Path, plan: Schedule, current: list[Step]) -> list[Ph
             "label": block.label,
             "title": ", ".join(s.title for s in members)[:200],
             "duration": block.duration,
-            "goal": f"About {hours_display(block.hours)} hours",
+            "goal": f"About {hours_display(block.hours)}",
         }
         if phase.pk is None or any(getattr(phase, k) != v for k, v in values.items()):
             for name, value in values.items():
@@ -136,7 +136,7 @@ def _store_hours(path: Path, current: list[Step], depth: str) -> None:
         key: sum(path_step_hours(current, path=path, depth=key), Decimal(0)) for key in DEPTHS
     }
     path.hours_quick, path.hours_thorough, path.hours_deep = (totals[d] for d in DEPTHS)
-    path.time_estimate = f"{hours_display(totals[depth])} h at {DepthKey(depth).label}"
+    path.time_estimate = f"{hours_display(totals[depth])} at {DepthKey(depth).label}"
     fields = ["hours_quick", "hours_thorough", "hours_deep", "time_estimate", "plan_revision"]
     path.save(update_fields=fields)
 

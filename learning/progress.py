@@ -204,7 +204,7 @@ def _weeks_as_planned(phase_states: list[PhaseState], pace: int | None) -> None:
         block = WeekBlock(number=start, span=max(1, end - start))
         ps.label, ps.duration = block.label, block.duration
         hours = sum((s.estimate for s in ps.steps), ZERO)
-        ps.goal = f"About {hours_display(hours)} hours"
+        ps.goal = f"About {hours_display(hours)}"
 
 
 def activity_summary(days: set[datetime.date], today: datetime.date) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.services import sessions_end
 
-from .models import StepStatus
+from .models import DepthKey, StepStatus
 from .record import MAX_BYTES, RecordError, learner_export, learner_import, parse_record
 from .services import account_delete
 
@@ -89,10 +89,12 @@ def export_json(request):
 @require_safe
 def export_markdown(request):
     document = learner_export(user=request.user)
-    labels = dict(StepStatus.choices)
-    text = render_to_string(
-        "account/export.md", {"doc": document, "labels": labels}, request=request
-    )
+    context = {
+        "doc": document,
+        "labels": dict(StepStatus.choices),
+        "depths": dict(DepthKey.choices),
+    }
+    text = render_to_string("account/export.md", context, request=request)
     return _download(text, "text/markdown; charset=utf-8", "md")
 
 

@@ -9,13 +9,13 @@ escaped here as the template would have."""
 from __future__ import annotations
 
 from django.middleware.csrf import get_token
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core.page_cache import CSRF_PLACEHOLDER, rendered
 
+from .estimates import hours_display
 from .models import StepStatus
 
 
@@ -76,11 +76,11 @@ def _learner_parts(st, enrollment) -> dict[str, str]:
     next_badge = mark_safe(' <span class="badge next-badge">Next</span>') if st.is_next else ""
     parts["meta"] = format_html(
         '<p class="step-meta"><span class="status-badge status-{}">{}</span>{} '
-        "<small>~{} h</small></p>",
+        "<small>~{}</small></p>",
         st.status,
         st.status_label,
         next_badge,
-        floatformat(st.estimate, 1),
+        hours_display(st.estimate),
     )
     if st.is_next:
         parts["class"] += " is-next"

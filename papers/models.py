@@ -62,7 +62,12 @@ class Paper(Publishable, RenderedMarkdownModel, DepthHours):
 
     class Meta:
         ordering = ["number"]
-        indexes = [GinIndex(fields=["search_vector"], name="paper_search")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="paper_search"),
+            # Typo-tolerant search (search.fuzzy): pg_trgm over the names people type.
+            GinIndex(fields=["title"], name="paper_title_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["short_name"], name="paper_short_trgm", opclasses=["gin_trgm_ops"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="paper_number_positive"),
             *DepthHours.hours_constraints("paper"),
@@ -125,7 +130,10 @@ class GlossaryTerm(Publishable, RenderedMarkdownModel):
 
     class Meta:
         ordering = [Lower("term")]
-        indexes = [GinIndex(fields=["search_vector"], name="glossary_search")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="glossary_search"),
+            GinIndex(fields=["term"], name="glossary_term_trgm", opclasses=["gin_trgm_ops"]),
+        ]
 
     def __str__(self) -> str:
         return self.term

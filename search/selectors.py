@@ -1,5 +1,7 @@
 """Site search: PostgreSQL full text over papers, steps, path sections, glossary and pages,
-ranked, with highlighted snippets, in five queries whatever the amount of content."""
+ranked, with highlighted plain-text snippets, in five queries whatever the amount of content;
+when they find little, one more for "Did you mean", and when nothing, two for close matches
+(search.fuzzy)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from core.search import SEARCH_CONFIG
 from learning.models import Path, PathSection, Step
 from papers.models import GlossaryTerm, Page, Paper
+
+from . import fuzzy
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
@@ -37,6 +41,10 @@ class SearchOutcome:
     query: str
     hits: list[SearchHit]
     shortened: bool = False
+    # The query as we think it was meant ("transformer" for "transformr"), when it finds little.
+    suggestion: str | None = None
+    # The hits are close matches by spelling, full text having found nothing.
+    fuzzy: bool = False
 
 
 def clean_query(raw: str) -> tuple[str, bool]:
@@ -47,13 +55,26 @@ def clean_query(raw: str) -> tuple[str, bool]:
     return text[:MAX_QUERY_LENGTH].strip(), shortened
 
 
-MARKDOWN_NOISE = re.compile(r"\]\([^)\s]*\)?|[*`#|\[\]]+|^\s*[-+]\s+", re.MULTILINE)
+# Markdown syntax that means nothing as plain text: link targets, emphasis, code and heading
+# marks, table pipes and a table's alignment row (`|---|:--:|`), rules, list bullets, HTML tags.
+MARKDOWN_NOISE = re.compile(
+    r"\]\([^)\s]*\)?|[*`#|\[\]_~]+|(?<![\w-]):?-{2,}:?(?![\w-])|={3,}|^\s*(?:[-+>]|\d+\.)\s+"
+    r"|</?[a-zA-Z][^>]*>",
+    re.MULTILINE,
+)
+SNIPPET_CHARS = 220
+# When full text finds fewer hits than this, a spelling suggestion is looked for.
+SUGGEST_BELOW = 3
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as one line of plain text, for snippets."""
+    return " ".join(MARKDOWN_NOISE.sub(" ", markdown_text or "").split())
 
 
 def _snippet(headline: str) -> SafeString:
     """Plain text around the matches: Markdown syntax dropped, everything escaped but <mark>."""
-    text = MARKDOWN_NOISE.sub(" ", headline or "")
-    html = escape(" ".join(text.split()))
+    html = escape(plain_text(headline))
     return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
 
 
@@ -94,17 +115,20 @@ def search(*, raw_query: str, user) -> SearchOutcome:
     for p in _ranked(
         Paper.objects.visible_to(user), query, "summary", "slug", "short_name", "title"
     ):
-        title = f"{p.short_name}: {p.title}"
-        hits.append(SearchHit("Paper", title, p.get_absolute_url(), _snippet(p.headline), p.rank))
+        hits.append(
+            SearchHit("Paper", paper_title(p), p.get_absolute_url(), _snippet(p.headline), p.rank)
+        )
     steps = _ranked(
-        Step.objects.current().filter(path__in=visible_paths).select_related("path"),
+        Step.objects.current().filter(path__in=visible_paths).select_related("path", "phase"),
         query,
         "body",
-        "slug", "label", "title", "path__slug", "path__title",
+        "slug", "label", "title", "path__slug", "path__title", "phase__label",
     )  # fmt: skip
     for s in steps:
         url = s.get_absolute_url()
-        hits.append(SearchHit("Step", str(s), url, _snippet(s.headline), s.rank, s.path.title))
+        hits.append(
+            SearchHit("Step", s.display_name, url, _snippet(s.headline), s.rank, s.path.title)
+        )
     for t in _ranked(GlossaryTerm.objects.visible_to(user), query, "definition", "slug", "term"):
         hits.append(
             SearchHit("Glossary", t.term, t.get_absolute_url(), _snippet(t.headline), t.rank)
@@ -121,4 +145,38 @@ def search(*, raw_query: str, user) -> SearchOutcome:
         url = s.get_absolute_url()
         hits.append(SearchHit("Section", s.title, url, _snippet(s.headline), s.rank, s.path.title))
     hits.sort(key=lambda hit: -hit.rank)
-    return SearchOutcome(query=text, hits=hits, shortened=shortened)
+    outcome = SearchOutcome(query=text, hits=hits, shortened=shortened)
+    if len(hits) < SUGGEST_BELOW:
+        outcome.suggestion = fuzzy.suggestion(text)
+    if not hits:
+        outcome.hits, outcome.fuzzy = _close_matches(text, user), True
+    return outcome
+
+
+def paper_title(paper) -> str:
+    """ "LoRA: Low-Rank Adaptation …", never "LoRA: LoRA: …" when the title starts with the
+    short name already."""
+    if paper.title.casefold().startswith(paper.short_name.casefold()):
+        return paper.title
+    return f"{paper.short_name}: {paper.title}"
+
+
+def _plain_snippet(markdown_text: str) -> SafeString:
+    text = plain_text(markdown_text)
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return escape(text)
+
+
+def _close_matches(text: str, user) -> list[SearchHit]:
+    """Papers and glossary terms whose names are spelled like the query (pg_trgm)."""
+    hits = [
+        SearchHit("Paper", paper_title(p), p.get_absolute_url(), _plain_snippet(p.summary), p.rank)
+        for p in fuzzy.close_papers(text, user)
+    ]
+    hits += [
+        SearchHit("Glossary", t.term, t.get_absolute_url(), _plain_snippet(t.definition), t.rank)
+        for t in fuzzy.close_terms(text, user)
+    ]
+    hits.sort(key=lambda hit: -hit.rank)
+    return hits

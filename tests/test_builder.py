@@ -67,7 +67,7 @@ def test_the_plan_shows_weeks_hours_finish_date_and_reasons(client):
     plan(client)
     html = client.get(BUILDER).content.decode()
     assert "Week 1" in html
-    assert "hours at Thorough" in html
+    assert " h at Thorough" in html
     assert "finish around" in html
     assert "Why: you chose Vision; needed before Stable Diffusion" in html
     keys = plan_keys(client)

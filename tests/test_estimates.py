@@ -17,9 +17,7 @@ from learning.models import Enrollment, Path, Step
 
 from .test_builder import BUILDER, plan, save
 
-HOURS = re.compile(
-    r"(\d+(?:\.\d+)?) hours left at (\w[\w ]*?) · about (\d+) weeks? at (\d+) h/week"
-)
+HOURS = re.compile(r"(\d+(?:\.\d+)?) h left at (\w[\w ]*?) · about (\d+) weeks? at (\d+) h/week")
 
 
 # --- The model itself --------------------------------------------------------------------------
@@ -58,10 +56,10 @@ def test_the_schedule_covers_every_step_once_in_order_within_its_weeks(quarters,
 
 def _builder_numbers(html: str) -> dict:
     summary = re.search(r'<p class="plan-summary">(.*?)</p>', html, re.S).group(1)
-    total = re.search(r"(\d+(?:\.\d+)?) hours at", summary).group(1)
+    total = re.search(r"(\d+(?:\.\d+)?) h at", summary).group(1)
     weeks = re.search(r"· (\d+) weeks? at (\d+) h/week", summary).group(1)
     finish = re.findall(r"finish around (\d+ \w+ \d{4})", summary)[-1]
-    left = re.search(r"(\d+(?:\.\d+)?) hours left", summary)
+    left = re.search(r"(\d+(?:\.\d+)?) h left", summary)
     steps = dict(
         re.findall(
             r'<li class="plan-step" id="plan-([a-z0-9-]+)">.*?<small>(\d+(?:\.\d+)?) h</small>',
@@ -197,7 +195,7 @@ def _agrees_with_itself(html: str) -> dict:
     and the summary all tell the same story."""
     time_fact = Decimal(re.search(r"<dt>Time</dt><dd>(\d+(?:\.\d+)?) h at", html).group(1))
     box = dict(re.findall(r"<dt>(Quick pass|Thorough|Deep study)</dt><dd>([\d.]+) h</dd>", html))
-    goals = [Decimal(h) for h in re.findall(r"<strong>Goal:</strong> About ([\d.]+) hours", html)]
+    goals = [Decimal(h) for h in re.findall(r"<strong>Goal:</strong> About ([\d.]+) h", html)]
     weeks = _shown_weeks(html)
     summary = _page_numbers(html)
     assert abs(sum(goals) - time_fact) <= Decimal("0.1") * len(goals)

@@ -46,7 +46,7 @@ def test_counts_hours_left_next_step_and_finished_phases(auth_client, enrollment
     assertContains(
         response, f'<a href="#step-{next_step.slug}">Next: {next_step.title}</a>', html=True
     )
-    hours_left = float(html.split('<span class="time-left">')[1].split(" hours left")[0])
+    hours_left = float(html.split('<span class="time-left">')[1].split(" h left")[0])
     assert 0 < hours_left < float(path.hours_thorough)
 
 

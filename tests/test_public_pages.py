@@ -73,7 +73,7 @@ def test_catalog_cards_show_goal_time_prerequisites_and_hours(client):
     assert "15-20 hours" in text
     assert "Programming experience" in text
     assert "Quick pass 10 h Thorough 20 h Deep study 35 h" in text
-    assert "Deep study 100+ hours" in text
+    assert "Deep study 100 h (100+ hours)" in text  # the figure, then the curators note
     assert "Interested in vision?" in text
 
 

@@ -103,3 +103,71 @@ def test_edits_are_searchable_at_once(client):
     paper.summary += "\n\nA note about zymurgy."
     paper.save()
     assert paper.get_absolute_url() in result_links(search(client, "zymurgy"))
+
+
+# --- Search that forgives (pg_trgm) and plain snippets -----------------------------------------
+
+
+def test_a_typo_gets_did_you_mean_and_close_matches(client):
+    term = GlossaryTermFactory(term="Transformer", definition="A network built on attention.")
+    paper = PaperFactory(
+        short_name="Encoders",
+        title="Encoders: Pre-training Deep Bidirectional Transformers",
+        summary="Masked words.",
+    )
+    html = search(client, "transformr")
+    assert re.search(r'Did you mean <a href="/search/\?q=transformer">transformer</a>\?', html)
+    found = result_links(html)
+    assert term.get_absolute_url() in found
+    assert paper.get_absolute_url() in found
+    assert "spelled like it" in html
+    # The suggestion itself finds the term by full text.
+    assert term.get_absolute_url() in result_links(search(client, "transformer"))
+
+
+def test_a_query_that_is_spelled_right_gets_no_suggestion(client):
+    PaperFactory(summary="The quokka, in depth.")
+    assert "Did you mean" not in search(client, "quokka")
+
+
+def test_drafts_are_never_suggested(client):
+    GlossaryTermFactory(term="Zeppelinoid", status=PublicationStatus.DRAFT)
+    html = search(client, "zeppelinoyd")
+    assert "Did you mean" not in html
+    assert "Nothing matches" in html
+
+
+def test_snippets_are_plain_text_without_table_markup(client):
+    table = "| Model | Kiwifruit score |\n|---|:---:|\n| Base | 1 |"
+    PaperFactory(summary=f"{table}\n\n**Kiwifruit** is _great_.")
+    html = search(client, "kiwifruit")
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
+    assert "---" not in snippet
+    assert "|" not in snippet
+    assert "**" not in snippet
+    assert "<mark>Kiwifruit</mark>" in snippet
+
+
+def test_a_title_that_starts_with_the_short_name_is_not_doubled(client):
+    PaperFactory(short_name="LoRA", title="LoRA: Low-Rank Adaptation", summary="Low-rank wombles.")
+    PaperFactory(short_name="Wombles", title="A Theory of Wombles", summary="About wombles.")
+    html = search(client, "wombles")
+    assert "LoRA: LoRA" not in html
+    assert ">LoRA: Low-Rank Adaptation</a>" in html
+    assert ">Wombles: A Theory of Wombles</a>" in html
+
+
+def test_a_step_found_by_search_is_named_with_its_phase(client):
+    step = StepFactory(label="1", title="Gnocchi", body="Gnocchi for dinner.")
+    html = search(client, "gnocchi")
+    assert f">{step.phase.label} · Step 1: Gnocchi</a>" in html
+
+
+def test_a_miss_costs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(3):
+        GlossaryTermFactory(term=f"Transformer {n}")
+        PaperFactory(title=f"Transformers Revisited {n}")
+    # Five full-text queries, one for the suggestion, two for close matches; the page cache may
+    # add its own reads, which tests/test_query_counts.py pins.
+    with django_assert_max_num_queries(8 + 4):
+        assert client.get("/search/", {"q": "transformr"}).status_code == 200

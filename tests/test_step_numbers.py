@@ -55,7 +55,7 @@ def test_next_and_continue_name_the_phase_of_a_numbered_step(auth_client, user, 
         services.step_progress_set(enrollment=enrollment, step=step, status="done")
     nxt = Step.objects.current().filter(path=path).exclude(phase=sprint)
     nxt = nxt.order_by("phase__position", "position").first()
-    expected = f"{nxt.phase.label}, step {nxt.label}: {nxt.title}"
+    expected = f"{nxt.phase.label} · Step {nxt.label}: {nxt.title}"
     assert f"Next: {expected}" in auth_client.get(path.get_absolute_url()).content.decode()
     dashboard = auth_client.get(reverse("learning:dashboard")).content.decode()
     assert f"Continue: {expected}" in dashboard

@@ -288,12 +288,13 @@ class Step(PrivateToLearner, RenderedMarkdownModel):
 
     @property
     def display_name(self) -> str:
-        """The step as people read it anywhere: numbered steps restart in every phase, so their
-        phase comes first ("Sprint 2, step 1: RAG"); others by their label ("Day 1-2: …")."""
+        """The step as people read it out of its phase (the dashboard's "Continue", "Next", the
+        shared page, search): numbered steps restart in every phase, so their phase comes first
+        ("Sprint 2 · Step 1: RAG"); others by their label ("Day 1-2: …")."""
         if not self.label:
             return self.title
         if self.label.isdigit():
-            return f"{self.phase.label}, step {self.label}: {self.title}"
+            return f"{self.phase.label} · Step {self.label}: {self.title}"
         return f"{self.label}: {self.title}"
 
     def clean(self):

@@ -116,6 +116,8 @@ class StepProgress(RenderedMarkdownModel):
         ]
 
     markdown_fields = {"note": "note_html"}
+    # Below the step title (an h3): a `#` in a note never outranks the step it is about.
+    markdown_top_heading = 4
 
     def __str__(self) -> str:
         # No learner's identity here: the admin lists these when it refuses to delete a step.
