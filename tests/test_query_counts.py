@@ -35,7 +35,7 @@ from .factories import UserFactory
 PINNED = {
     "/": 7,
     "/paths/software-engineer/": 5,
-    "/papers/": 3,
+    "/papers/": 4,  # with the prerequisite graph: every prerequisite pair in one query
     "/papers/?topic=vision": 3,
     "/papers/clip/": 5,
     "/topics/vision/": 2,
@@ -58,9 +58,10 @@ DIFFERS_CHECK = dict.fromkeys(SERVED_FROM_CACHE, 0) | {
     "/": 1,
     "/search/?q=attention": 1,
 }
-# A paper's page is the learner's own (their status on each of their paths that use it, one
-# query): kept under their learner version like their path page, with no check whether it differs.
-PAPER_STATUSES = {"/papers/clip/": 1}
+# A paper's page and the papers' graph are the learner's own (their status for a paper on each of
+# their paths, one query): kept under their learner version like their path page, with no check
+# whether it differs.
+PAPER_STATUSES = {"/papers/clip/": 1, "/papers/": 1}
 LOGGED_IN_PINNED = {
     url: (count + 3 + DIFFERS_CHECK[url] + PAPER_STATUSES.get(url, 0), 3)
     if url in SERVED_FROM_CACHE

@@ -1,5 +1,6 @@
-"""The catalog (choose your path), a paper's page (which lists the steps that use it, and the
-learner's status on each) and marking a paper as read on all of the learner's paths."""
+"""The catalog (choose your path), the papers with their prerequisite graph, a paper's page
+(which lists the steps that use it, and the learner's status on each) and marking a paper as
+read on all of the learner's paths."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,14 +9,42 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.page_cache import learner_page, public_page
 from papers.models import Paper
+from papers.views import paper_list_context
 
-from .. import paper_status, selectors, services
+from .. import paper_graph, paper_status, selectors, services
 
 
 @require_safe
 @public_page(differs_for=selectors.follows_unpublished_path)
 def catalog(request):
     return render(request, "learning/catalog.html", selectors.catalog(user=request.user))
+
+
+@require_safe
+@public_page(for_learners=False, query=("topic",))
+def paper_list(request):
+    """The papers, and (unfiltered) their prerequisite graph in layers; a learner's (kept per
+    version of their data) shows on each paper their status across their paths."""
+    if request.user.is_authenticated:
+        topic = request.GET.get("topic", "")
+        return learner_page(request, f"papers|{topic}", lambda: _paper_list(request))
+    return _paper_list(request)
+
+
+def _paper_list(request):
+    context, status = paper_list_context(request)
+    if status == 200 and context["topic"] is None:
+        papers = list(context["papers"])
+        requires: dict[int, list[int]] = {}
+        for paper_id, required_id in Paper.prerequisites.through.objects.values_list(
+            "from_paper_id", "to_paper_id"
+        ):
+            requires.setdefault(paper_id, []).append(required_id)
+        tallies = None
+        if request.user.is_authenticated:
+            tallies = paper_status.paper_tallies(user=request.user)
+        context["graph"] = paper_graph.paper_graph(papers, requires, tallies)
+    return render(request, "papers/paper_list.html", context, status=status)
 
 
 @require_safe
