@@ -14,7 +14,7 @@ WIDTH = 640
 PER_ROW = 6
 MARGIN = 24
 RADIUS = 16
-STAGE_HEADER = 30  # the phase's title above its nodes
+STAGE_HEADER = 34  # the phase's title above its nodes
 ROW = 78  # a row of nodes, with its numbers below and "Next" above
 STAGE_GAP = 10
 STEP_X = (WIDTH - 2 * (MARGIN + RADIUS)) / (PER_ROW - 1)
@@ -38,6 +38,7 @@ class MapNode:
     status: str | None  # None: the visitor does not follow the path
     status_label: str
     is_next: bool
+    first_in_stage: bool = False
 
     @property
     def shape(self) -> str:
@@ -61,11 +62,11 @@ class MapNode:
 
     @property
     def glyph_y(self) -> float:
-        return round(self.y + 6, 1)
+        return round(self.y + 6.5, 1)
 
     @property
     def number_y(self) -> float:
-        return round(self.y + RADIUS + 16, 1)
+        return round(self.y + RADIUS + 18, 1)
 
     @property
     def next_y(self) -> float:
@@ -96,9 +97,25 @@ class PathMap:
     show_status: bool
 
     @property
-    def line(self) -> str:
-        """The road through every step in order: an SVG polyline's points."""
-        return " ".join(f"{n.x:.1f},{n.y:.1f}" for n in self.nodes)
+    def road(self) -> str:
+        """The road through every step in order (SVG path data): straight along a row; to the
+        next row or stage, out to the right of the node, down through the gap above the next
+        row (never across a stage's title or a step's number), and back along it."""
+        if not self.nodes:
+            return ""
+        first = self.nodes[0]
+        d = [f"M{first.x:.1f},{first.y:.1f}"]
+        for before, node in zip(self.nodes, self.nodes[1:], strict=False):
+            if node.y == before.y:
+                d.append(f"H{node.x:.1f}")
+                continue
+            gap = STAGE_HEADER + ROW / 2 - 4 + STAGE_GAP / 2 if node.first_in_stage else ROW / 2
+            side = RADIUS + 6
+            d.append(
+                f"H{before.x + side:.1f} V{node.y - gap:.1f} H{node.x - side:.1f} "
+                f"V{node.y:.1f} H{node.x:.1f}"
+            )
+        return " ".join(d)
 
     @property
     def next_node(self) -> MapNode | None:
@@ -132,7 +149,7 @@ def path_map(state, *, show_status: bool) -> PathMap:
         rows = max(1, -(-len(ps.steps) // PER_ROW))
         height = STAGE_HEADER + rows * ROW
         title = f"{ps.label}: {ps.phase.title}" if ps.label else ps.phase.title
-        stages.append(MapStage(label=title, y=y + 20, top=y, height=height))
+        stages.append(MapStage(label=title, y=y + 24, top=y, height=height))
         for index, st in enumerate(ps.steps):
             row, column = divmod(index, PER_ROW)
             nodes.append(
@@ -145,6 +162,7 @@ def path_map(state, *, show_status: bool) -> PathMap:
                     status=str(st.status) if show_status else None,
                     status_label=st.status_label if show_status else "",
                     is_next=show_status and st.is_next,
+                    first_in_stage=index == 0,
                 )
             )
         y += height + STAGE_GAP

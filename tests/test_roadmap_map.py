@@ -60,7 +60,8 @@ def test_a_long_phase_wraps_and_every_node_stays_inside_the_picture():
     rows = sorted({n.y for n in laid.nodes})
     assert len(rows) == 2
     assert all(0 < n.x < laid.width and 0 < n.y < laid.height for n in laid.nodes)
-    assert len(laid.line.split()) == PER_ROW + 2
+    assert laid.road.startswith(f"M{laid.nodes[0].x:.1f},{laid.nodes[0].y:.1f}")
+    assert laid.road.count("V") == 2  # down to the second row, and into it
 
 
 def test_statuses_have_shapes_and_glyphs_and_the_next_step_is_named():
