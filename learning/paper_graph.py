@@ -13,9 +13,9 @@ from core.graph import longest_path_layers
 
 from .paper_status import PaperTally
 
-NODE_WIDTH = 132
+NODE_WIDTH = 144
 NODE_HEIGHT = 40
-COLUMN = 168  # from one layer's left edge to the next one's
+COLUMN = 180  # from one layer's left edge to the next one's
 ROW = 54
 MARGIN = 8
 
