@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from core.models import PublicationStatus
 from core.page_cache import learner_version, rendered, rendered_cache, rendered_many
 from papers.models import Page, Paper, Topic
 
+from .activity_map import ActivityMap, activity_map
 from .models import (
     Checklist,
     ChecklistTick,
@@ -262,6 +263,7 @@ class Dashboard:
     recent: list[ProgressEvent]
     days_this_week: int
     streak: int
+    activity: ActivityMap
     checklists: list[Checklist]
     ticked: set[int]
 
@@ -336,22 +338,31 @@ def dashboard(*, user, recent_count: int = 10, request=None) -> Dashboard:
         .order_by("-created_at")[:recent_count]
     )
     today = timezone.localdate()
-    since = today - datetime.timedelta(days=400)
-    days = set(
-        ProgressEvent.objects.filter(user=user, created_at__date__gte=since)
-        .annotate(day=TruncDate("created_at"))
-        .values_list("day", flat=True)
-        .distinct()
-    )
-    this_week, streak = activity_summary(days, today)
+    counts = active_days(user=user, since=today - datetime.timedelta(days=400))
+    this_week, streak = activity_summary(set(counts), today)
     return Dashboard(
         entries=entries,
         recent=recent,
         days_this_week=this_week,
         streak=streak,
+        activity=activity_map(counts, today, streak),
         checklists=_checklists(request),
         ticked=set(ChecklistTick.objects.filter(user=user).values_list("item_id", flat=True)),
     )
+
+
+def active_days(*, user, since: datetime.date) -> dict[datetime.date, int]:
+    """Day (in the site's time zone) → how many status changes the learner made that day, from
+    `since` on: one query, grouped by day."""
+    rows = (
+        ProgressEvent.objects.filter(user=user, created_at__date__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(changes=Count("pk"))
+        .order_by()
+        .values_list("day", "changes")
+    )
+    return dict(rows)
 
 
 def learners_with_progress(*, steps) -> int:

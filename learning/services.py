@@ -9,6 +9,7 @@ learner's concurrent writes take turns instead of deadlocking.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -210,6 +211,46 @@ def _step_progress_change(*, enrollment: Enrollment, step: Step, status: StepSta
     ProgressEvent.objects.create(user=enrollment.user, step=step, status=status, created_at=now)
     _refresh_completion(enrollment)
     return progress
+
+
+@dataclass
+class PaperMarked:
+    changed: int  # steps now Done that were not
+    # Steps in progress or skipped, left as they were because the learner has not confirmed
+    # that reading the paper overrides them.
+    to_confirm: list[Step]
+
+
+@transaction.atomic
+def paper_mark_read(*, user, paper, override: bool = False) -> PaperMarked:
+    """Mark a paper as read: every current step using it on the paths the learner follows is
+    Done, each change in the history like a click on Done. A step in progress or skipped is
+    only overridden with `override`; without it, nothing changes and those steps are returned.
+    Marking it again changes nothing."""
+    learner_lock(user)
+    enrollments = {e.path_id: e for e in Enrollment.objects.filter(user=user)}
+    steps = list(
+        Step.objects.current()
+        .filter(step_papers__paper=paper, path_id__in=list(enrollments))
+        .select_related("path")
+        .order_by("path__number", "path__title", "phase__position", "position")
+    )
+    statuses = dict(
+        StepProgress.objects.filter(user=user, step__in=steps).values_list("step_id", "status")
+    )
+    unread = (StepStatus.NOT_STARTED, StepStatus.DONE)
+    to_confirm = [s for s in steps if statuses.get(s.pk, StepStatus.NOT_STARTED) not in unread]
+    if to_confirm and not override:
+        return PaperMarked(changed=0, to_confirm=to_confirm)
+    changed = 0
+    for step in steps:
+        if statuses.get(step.pk) == StepStatus.DONE:
+            continue
+        enrollment = enrollments[step.path_id]
+        enrollment.user = user
+        _step_progress_change(enrollment=enrollment, step=step, status=StepStatus.DONE)
+        changed += 1
+    return PaperMarked(changed=changed, to_confirm=[])
 
 
 @transaction.atomic

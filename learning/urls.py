@@ -21,6 +21,7 @@ urlpatterns = [
     path("steps/<int:pk>/note/", progress.step_note, name="step_note"),
     path("checklist-items/<int:pk>/tick/", progress.checklist_tick, name="checklist_tick"),
     path("dashboard/", progress.dashboard, name="dashboard"),
+    path("papers/<slug:slug>/read/", catalog.paper_mark_read, name="paper_mark_read"),
     path("builder/", builder.builder_view, name="builder"),
     path("builder/save/", builder.builder_resume, name="builder_resume"),
     path(

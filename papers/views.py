@@ -1,5 +1,6 @@
-"""Views of the library: the paper list, topics, glossary and reference pages. Public pages.
-(A paper's own page shows the steps that use it, so learning serves it; search has its app.)"""
+"""Views of the library: topics, glossary and reference pages, public pages, and the paper
+list's content. (The paper list and a paper's own page show the learner's statuses, so learning
+serves them; search has its app.)"""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -11,9 +12,10 @@ from . import selectors
 from .models import GlossaryTerm, Page, Paper, Topic
 
 
-@require_safe
-@public_page(query=("topic",))
-def paper_list(request):
+def paper_list_context(request) -> tuple[dict, int]:
+    """The paper list's context and status: the visible papers (those of a topic, with
+    ?topic=), the topics to filter by; 404 for an unknown topic. Learning serves the page (it
+    adds the learner's statuses and the prerequisite graph)."""
     papers = Paper.objects.visible_to(request.user).prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("position"))
     )
@@ -22,16 +24,9 @@ def paper_list(request):
     if topic_slug := request.GET.get("topic"):
         topic = next((t for t in topics if t.slug == topic_slug), None)
         if topic is None:
-            return render(
-                request,
-                "papers/paper_list.html",
-                {"papers": [], "topics": topics, "unknown_topic": topic_slug},
-                status=404,
-            )
+            return {"papers": [], "topics": topics, "unknown_topic": topic_slug}, 404
         papers = papers.filter(topics=topic)
-    return render(
-        request, "papers/paper_list.html", {"papers": papers, "topics": topics, "topic": topic}
-    )
+    return {"papers": papers, "topics": topics, "topic": topic}, 200
 
 
 @require_safe

@@ -16,9 +16,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Learning Roadmap: curator workspace"
 admin.site.site_title = "Learning Roadmap admin"
 
-# A paper's page lists the steps that use it, so learning serves it, under the library's name.
+# The paper list and a paper's page show the learner's statuses (and a paper's page the steps
+# that use it), so learning serves them, under the library's name.
 papers_urls = [
     *papers.urls.urlpatterns,
+    path("papers/", learning_catalog.paper_list, name="paper_list"),
     path("papers/<slug:slug>/", learning_catalog.paper_detail, name="paper_detail"),
 ]
 

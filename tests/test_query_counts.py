@@ -35,7 +35,7 @@ from .factories import UserFactory
 PINNED = {
     "/": 7,
     "/paths/software-engineer/": 5,
-    "/papers/": 3,
+    "/papers/": 4,  # with the prerequisite graph: every prerequisite pair in one query
     "/papers/?topic=vision": 3,
     "/papers/clip/": 5,
     "/topics/vision/": 2,
@@ -59,17 +59,22 @@ LOGGED_IN_EXTRA = dict.fromkeys(PINNED, 2) | {"/paths/software-engineer/": 5}
 # and learner version, so a page served again costs what a cached content page costs.
 DIFFERS_CHECK = dict.fromkeys(SERVED_FROM_CACHE, 0) | {
     "/": 1,
-    "/papers/clip/": 1,
     "/search/?q=attention": 1,
     "/search/?q=transformr": 1,
 }
+# A paper's page and the papers' graph are the learner's own (their status for a paper on each of
+# their paths, one query): kept under their learner version like their path page, with no check
+# whether it differs.
+PAPER_STATUSES = {"/papers/clip/": 1, "/papers/": 1}
 LOGGED_IN_PINNED = {
-    url: (count + 3 + DIFFERS_CHECK[url], 3)
+    url: (count + 3 + DIFFERS_CHECK[url] + PAPER_STATUSES.get(url, 0), 3)
     if url in SERVED_FROM_CACHE
     else count + LOGGED_IN_EXTRA[url]
     for url, count in PINNED.items()
 } | {"/paths/software-engineer/": (12, 3), "/builder/": (8, 3)}
-CURATOR_PINNED = {url: count + LOGGED_IN_EXTRA[url] for url, count in PINNED.items()}
+CURATOR_PINNED = {
+    url: count + LOGGED_IN_EXTRA[url] + PAPER_STATUSES.get(url, 0) for url, count in PINNED.items()
+}
 LEARNER_PINNED = {"/paths/software-engineer/": (12, 3), "/dashboard/": (15, 3)}
 # Admin pages for a curator (session, user, the curator's permissions, then the page's own).
 ADMIN_PINNED = {

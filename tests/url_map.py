@@ -56,6 +56,7 @@ BY_NAME = {
     # Named by the session alone.
     "learning:checklist_tick": SELF,
     "learning:dashboard": SELF,
+    "learning:paper_mark_read": SELF,  # a paper named, the learner's own paths
     "learning:builder": SELF,
     "learning:builder_resume": SELF,
     "account_data": SELF,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.page_cache import learner_page, public_page
 
-from .. import selectors, services, step_blocks
+from .. import roadmap_map, selectors, services, step_blocks
 from ..forms import EnrollmentForm, ShareForm
 from ..models import Enrollment, Path, StepStatus
 from .common import is_htmx, own_enrollment
@@ -61,6 +61,7 @@ def _path_page(request, path: Path, status, start_form, just_completed):
         "path": path,
         "learner": learner,
         "state": learner.state,
+        "path_map": roadmap_map.path_map(learner.state, show_status=enrollment is not None),
         "enrollment": enrollment,
         "start_form": start_form or EnrollmentForm(),
         "statuses": StepStatus.choices,
