@@ -25,6 +25,7 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_labels import labelled_formset
 from .admin_widgets import ids_only_autocomplete
 from .history import FullDiffContextHelper, relations_as_recorded, renumber_siblings
 from .models import PublicationStatus
@@ -293,7 +294,7 @@ class BoundedInlineMixin:
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", INLINE_ROWS)
-        return super().get_formset(request, obj, **kwargs)
+        return labelled_formset(super().get_formset(request, obj, **kwargs))
 
 
 class SortableInlineMixin(BoundedInlineMixin):
