@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
@@ -25,6 +24,12 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_inlines import (  # noqa: F401 (the apps import them from here)
+    INLINE_ROWS,
+    BoundedInlineMixin,
+    PreloadedAutocompleteInlineMixin,
+    PreloadedAutocompleteSelect,
+)
 from .admin_widgets import ids_only_autocomplete
 from .history import FullDiffContextHelper, relations_as_recorded, renumber_siblings
 from .models import PublicationStatus
@@ -33,10 +38,6 @@ from .rendering import PAGE_LINK, PAPER_LINK, page_path_for, render_markdown
 # The site's own pages that Markdown may link to, by the first part of their URL: each app
 # registers its kinds (papers/apps.py, learning/apps.py) with the objects that exist.
 LINK_TARGETS: dict[str, tuple[str, Callable[[], QuerySet]]] = {}
-
-
-# More than any phase, path or paper has: the roadmap's largest has a few dozen.
-INLINE_ROWS = 200
 
 
 def csp_hash(source: str) -> str:
@@ -285,17 +286,6 @@ class ContentAdmin(SimpleHistoryAdmin):
         return type(form.__name__, mixins, {"markdown_field_names": fields})
 
 
-class BoundedInlineMixin:
-    """At most INLINE_ROWS rows in one form: a hand-made POST claiming a million rows is cut
-    there (Django's own bound is 1,000 more than max_num, each row rendered back on an error)."""
-
-    max_num = INLINE_ROWS
-
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("absolute_max", INLINE_ROWS)
-        return super().get_formset(request, obj, **kwargs)
-
-
 class SortableInlineMixin(BoundedInlineMixin):
     """Rows reorderable by drag and drop (by the handle in the first column); the position
     numbers still work without JavaScript."""
@@ -315,43 +305,6 @@ class SortableInlineMixin(BoundedInlineMixin):
     class Media:
         css = {"all": ["css/admin.css"]}
         js = ["vendor/sortable/Sortable.min.js", "js/admin-sortable.js"]
-
-
-class PreloadedAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete select whose chosen option comes from a mapping loaded once per request,
-    instead of one query per inline row."""
-
-    preloaded: dict = {}
-
-    def optgroups(self, name, value, attr=None):
-        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        for key in chosen:
-            obj = self.preloaded.get(key)
-            if obj is not None:
-                label = self.choices.field.label_from_instance(obj)
-                options.append(self.create_option(name, obj.pk, label, set(chosen), len(options)))
-        return [(None, options, 0)]
-
-
-class PreloadedAutocompleteInlineMixin(BoundedInlineMixin):
-    """Inline rows with autocomplete fields cost one query per request, not one per row."""
-
-    def get_queryset(self, request):
-        related = [f.name for f in self.model._meta.get_fields() if f.many_to_one]
-        return super().get_queryset(request).select_related(*related)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.name in self.autocomplete_fields:
-            cache = request.__dict__.setdefault("_preloaded_choices", {})
-            model = db_field.remote_field.model
-            if model not in cache:
-                cache[model] = {str(obj.pk): obj for obj in field.queryset}
-            widget = getattr(field.widget, "widget", field.widget)
-            widget.__class__ = PreloadedAutocompleteSelect
-            widget.preloaded = cache[model]
-        return field
 
 
 class LearnerSafeDeleteMixin:

@@ -4,6 +4,7 @@ Links written the way the source roadmap writes them (`./01-attention-is-all-you
 `./GLOSSARY.md`, `./QUICK_REFERENCE.md`) are rewritten to the matching pages of the site.
 """
 
+import html as html_module
 import re
 import threading
 
@@ -89,6 +90,35 @@ def demote_headings(html: str, top: int) -> str:
     return HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}", html)
 
 
+TABLE = re.compile(r"<table>.*?</table>", re.S)
+HEADING = re.compile(r"<h[2-6]>(.*?)</h[2-6]>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def wrap_tables(html: str) -> str:
+    """Put each table in a box that scrolls sideways on its own, so a wide table never widens
+    the page on a phone. The box is a named region that takes focus, so it scrolls by keyboard
+    too; it is named after the heading above the table. Runs on sanitized HTML: the wrapper is
+    the site's own, never something an author wrote."""
+    tables = list(TABLE.finditer(html))
+    if not tables:
+        return html
+    pieces, end = [], 0
+    for number, table in enumerate(tables, start=1):
+        headings = HEADING.findall(html, 0, table.start())
+        name = html_module.unescape(TAG.sub("", headings[-1])).strip() if headings else ""
+        name = f"{name} (table)" if name else "Table"
+        if len(tables) > 1:
+            name += f" {number} of {len(tables)}"
+        pieces += [
+            html[end : table.start()],
+            f'<div class="table-scroll" role="region" aria-label="{html_module.escape(name)}"'
+            f' tabindex="0">{table.group(0)}</div>',
+        ]
+        end = table.end()
+    return "".join([*pieces, html[end:]])
+
+
 def render_markdown(text: str, *, top_heading: int = 1) -> str:
     """Render Markdown to HTML that is safe to show to anyone. `top_heading` is the level a `#`
     heading gets: a learner's note sits under a step's h3, so its headings start at h4."""
@@ -97,6 +127,10 @@ def render_markdown(text: str, *, top_heading: int = 1) -> str:
     html = _converter().reset().convert(rewrite_links(text))
     if top_heading > 1:
         html = demote_headings(html, top_heading)
+    return wrap_tables(_sanitize(html))
+
+
+def _sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -15,7 +15,6 @@ SKIP_LINK = '<a class="skip-link" href="#main">Skip to content</a>'
 MENU = [
     ("papers:paper_list", "Papers"),
     ("papers:glossary", "Glossary"),
-    ("learning:dashboard", "Dashboard"),
     ("account_login", "Log in"),
 ]
 
@@ -83,6 +82,8 @@ def test_home_page_has_landmarks_skip_link_and_anonymous_menu(client):
         f'<a href="{reverse("account_signup")}" class="signup-link">Sign up</a>',
         html=True,
     )
+    # A visitor has no dashboard yet: the header offers Log in and Sign up instead (issue 14).
+    assert reverse("learning:dashboard") not in html
     assert "htmx.min.js" in html
     assert "pico.min.css" in html
 
@@ -90,6 +91,7 @@ def test_home_page_has_landmarks_skip_link_and_anonymous_menu(client):
 def test_header_shows_the_users_menu_once_logged_in(auth_client, user):
     response = auth_client.get("/")
     assert user.email in response.content.decode()
+    assertContains(response, f'<a href="{reverse("learning:dashboard")}">Dashboard</a>', count=2)
     assertContains(
         response, '<button type="submit" class="link-button">Log out</button>', html=True
     )

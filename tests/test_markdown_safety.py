@@ -169,3 +169,16 @@ def test_every_markdown_field_shows_every_payload_harmlessly(client, make, field
         html = response.content.decode()
         assert "Intro text." in html, f"{field} is not shown on {url_of(obj)}"
         assert unsafe_parts(html.split('<main id="main"', 1)[1]) == [], (field, payload)
+
+
+def test_a_table_scrolls_in_a_named_focusable_box_only_the_site_makes():
+    html = render_markdown(
+        "## Costs & times\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        '<div class="table-scroll" role="region" tabindex="0">forged</div>'
+    )
+    assert (
+        '<div class="table-scroll" role="region" aria-label="Costs &amp; times (table)"'
+        ' tabindex="0"><table>'
+    ) in html
+    assert html.count("table-scroll") == 1  # an author's own copy keeps none of it
+    assert "<div>forged</div>" in html
