@@ -93,7 +93,13 @@ def test_a_keyboard_only_learner_goes_from_sign_up_to_continue(
     page.keyboard.press("Enter")
     expect(page.locator(f"#step-{steps[3].slug} .note-body em")).to_have_text("twice")
 
-    # Hook for the map (wt-map's part of issue 14): open the path's map by keyboard here.
+    # The map: back up to the node of the step just noted and follow it; the map shows the
+    # three steps marked above.
+    node = page.locator(f'#path-map a.map-node[href="#{steps[3].anchor}"]')
+    tab_to(page, node, backwards=True)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"#{steps[3].anchor}$"))
+    expect(page.locator("#path-map a.map-done")).to_have_count(3)
 
     # The account menu: Enter opens it, Esc closes it and gives focus back to its button.
     menu = page.locator("details.user-menu")
