@@ -40,7 +40,7 @@ EDITS = [
     (GlossaryTerm, lambda: GlossaryTerm.objects.published().first(), "term", "/glossary/"),
     (Page, lambda: Page.objects.get(slug="comparisons"), "title", "/pages/comparisons/"),
     (RoadmapInfo, lambda: RoadmapInfo.objects.first(), "tagline", "/"),
-    (Depth, lambda: Depth.objects.first(), "label", "/"),
+    (Depth, lambda: Depth.objects.first(), "description", "/"),
     (Checklist, lambda: Checklist.objects.first(), "title", "/"),
     (ChecklistItem, lambda: ChecklistItem.objects.first(), "text", "/"),
     (Path, lambda: Path.objects.get(slug="software-engineer"), "goal", "/paths/software-engineer/"),

@@ -124,7 +124,7 @@ def test_the_path_page_has_one_link_per_step_and_shapes_for_statuses(
     assert 'class="map-half"' in drawn
     assert ">Next</text>" in drawn
     assert '<strong class="map-percent">20%</strong>' in drawn
-    assert "hours left" in drawn
+    assert " h left" in drawn
 
 
 def test_an_anonymous_visitor_sees_the_map_without_statuses(client, path, steps):

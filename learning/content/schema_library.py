@@ -42,7 +42,9 @@ class DepthEntry(Entry):
     key: DepthKey
     """Internal key, also used in every `hours` mapping."""
     label: Text = Field(max_length=chars(Depth.label))
-    """Label shown to people ("Quick pass", "Thorough", "Deep study")."""
+    """The depth's name in the file ("Quick pass", "Thorough", "Deep study"). The site names
+    depths with these three fixed labels everywhere (one label set, from `DepthKey`), whatever
+    this says."""
     description: Text = Field(max_length=chars(Depth.description))
     """One-line explanation under the label."""
 
