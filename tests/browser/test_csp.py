@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from core.models import PublicationStatus
 from learning.models import Path, Step, StepProgress, StepStatus
 
-from .test_progress import sign_up, step_card
+from .test_progress import sign_up, start_path, step_card
 
 
 def header_nonce(response) -> str:
@@ -44,9 +44,7 @@ def test_public_pages_and_htmx_marking_work_under_the_policy(
     path = Path.objects.get(slug="software-engineer")
     first = Step.objects.filter(path=path).order_by("phase__position", "position").first()
     sign_up(page, live_server.url, "csp.learner@example.com", password)
-    page.goto(live_server.url + path.get_absolute_url())
-    page.get_by_label("Quick pass").check()
-    page.get_by_role("button", name="Start this path").click()
+    start_path(page, live_server.url, path)
     expect(step_card(page, first).locator(".status-badge")).to_have_text("Not started")
 
     page.evaluate("window.__noReload = true")  # survives only if htmx did it in place

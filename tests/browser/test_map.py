@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from learning.models import Path, Step
 
-from .test_progress import sign_up, step_card
+from .test_progress import sign_up, start_path, step_card
 
 
 def test_the_map_shows_statuses_marked_with_htmx_without_a_reload(
@@ -15,9 +15,7 @@ def test_the_map_shows_statuses_marked_with_htmx_without_a_reload(
     path = Path.objects.get(slug="software-engineer")
     steps = list(Step.objects.current().filter(path=path).order_by("phase__position", "position"))
     sign_up(page, live_server.url, "mapper@example.com", password)
-    page.goto(live_server.url + path.get_absolute_url())
-    page.get_by_label("Quick pass").check()
-    page.get_by_role("button", name="Start this path").click()
+    start_path(page, live_server.url, path)
     drawn = page.locator("#path-map")
     expect(drawn.locator("a.map-node")).to_have_count(len(steps))
     expect(drawn.locator(".map-percent")).to_have_text("0%")

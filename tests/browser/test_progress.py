@@ -21,6 +21,13 @@ def sign_up(page, base_url, email, password):
     expect(page.get_by_role("banner").get_by_text(email)).to_be_visible()
 
 
+def start_path(page, base_url, path, depth="Quick pass"):
+    """Open the path's page and start it at a depth, as the learner would."""
+    page.goto(base_url + path.get_absolute_url())
+    page.get_by_label(depth).check()
+    page.get_by_role("button", name="Start this path").click()
+
+
 def step_card(page, step):
     return page.locator(f"#step-{step.slug}")
 
@@ -31,9 +38,7 @@ def test_learner_tracks_steps_without_reloads_and_keeps_them(page, live_server, 
     total = len(steps)
     sign_up(page, live_server.url, "tracker@example.com", password)
 
-    page.goto(live_server.url + path.get_absolute_url())
-    page.get_by_label("Quick pass").check()
-    page.get_by_role("button", name="Start this path").click()
+    start_path(page, live_server.url, path)
     expect(page.get_by_text(f"0 of {total} steps")).to_be_visible()
 
     # A marker on window survives only if the page is never reloaded.

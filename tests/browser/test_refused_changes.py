@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from learning.models import Path, Step, StepProgress
 
-from .test_progress import sign_up, step_card
+from .test_progress import sign_up, start_path, step_card
 
 
 def answering(status: int, content_type: str, body: str):
@@ -20,9 +20,7 @@ def test_a_status_that_is_not_saved_says_why_and_a_retry_saves_it(
     path = Path.objects.get(slug="software-engineer")
     step = Step.objects.filter(path=path).order_by("phase__position", "position").first()
     sign_up(page, live_server.url, "unlucky@example.com", password)
-    page.goto(live_server.url + path.get_absolute_url())
-    page.get_by_label("Quick pass").check()
-    page.get_by_role("button", name="Start this path").click()
+    start_path(page, live_server.url, path)
     problem = page.get_by_role("alert")
     done = step_card(page, step).get_by_role("button", name="Done", exact=True)
 
