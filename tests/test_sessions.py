@@ -190,3 +190,15 @@ def test_the_site_refuses_a_session_engine_whose_sessions_cannot_be_ended(settin
     assert [error.id for error in sessions_note_their_account(None)] == ["accounts.E001"]
     settings.SESSION_ENGINE = "accounts.sessions.cached_db"
     assert sessions_note_their_account(None) == []
+
+
+def test_log_out_everywhere_pressed_twice_or_in_a_second_tab_ends_them_once(user, password):
+    """The second press (a double click, or the button in another tab) finds the learner
+    already logged out: it is sent to log in, and nothing else happens."""
+    laptop, phone = log_in(user, password), log_in(user, password)
+    assert laptop.post(EVERYWHERE).status_code == 302
+    again = phone.post(EVERYWHERE)
+    assert again.status_code == 302
+    assert again["Location"].startswith(reverse("account_login"))
+    assert session_keys(user) == set()
+    assert logged_in(log_in(user, password))
