@@ -17,6 +17,14 @@ from .content import (
     StepPaper,
     StepQuerySet,
 )
+from .groups import (
+    GroupMembership,
+    GroupSharing,
+    MembershipRole,
+    MembershipState,
+    StudyGroup,
+    StudyGroupQuerySet,
+)
 from .learners import (
     FINISHED_STATUSES,
     ChecklistTick,
@@ -40,6 +48,10 @@ __all__ = [
     "Enrollment",
     "EnrollmentQuerySet",
     "EnrollmentStatus",
+    "GroupMembership",
+    "GroupSharing",
+    "MembershipRole",
+    "MembershipState",
     "Path",
     "PathQuerySet",
     "PathSection",
@@ -53,4 +65,6 @@ __all__ = [
     "StepProgress",
     "StepQuerySet",
     "StepStatus",
+    "StudyGroup",
+    "StudyGroupQuerySet",
 ]
