@@ -20,6 +20,7 @@ from accounts.learner_version import learner_lock
 from accounts.services import user_delete
 
 from .curators import CURATORS_GROUP, curator_permission_codenames
+from .groups.services import memberships_end_for_account
 from .models import (
     FINISHED_STATUSES,
     ChecklistItem,
@@ -281,7 +282,10 @@ def checklist_tick_set(*, user, item: ChecklistItem, ticked: bool) -> None:
 def account_delete(*, user) -> None:
     """Delete a learner's account and every row of theirs: enrolments, progress, notes, history,
     ticks, personal paths, email addresses. Progress and its history go first: they protect
-    steps from deletion, and the personal paths' steps go with the account."""
+    steps from deletion, and the personal paths' steps go with the account. Groups the learner
+    alone organises pass to their longest-standing member (or close) first, group row before
+    account row, as the group services lock them."""
+    memberships_end_for_account(user=user)
     learner_lock(user)
     ProgressEvent.objects.filter(user=user).delete()
     StepProgress.objects.filter(user=user).delete()

@@ -1,6 +1,6 @@
 """URLs of the catalog, paths, progress, the dashboard and shared progress pages."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import builder, catalog, paths, progress
 
@@ -30,4 +30,6 @@ urlpatterns = [
         name="personal_step_restore",
     ),
     path("paths/<slug:slug>/calendar.ics", builder.path_calendar, name="path_calendar"),
+    # Study groups (learning/groups/urls.py).
+    path("", include("learning.groups.urls")),
 ]

@@ -21,11 +21,23 @@ ADMIN = "admin"  # the curator workspace's own pages (staff only)
 ADMIN_CONTENT = "admin content"  # curated content in the admin (staff with content rights)
 ADMIN_PEOPLE = "admin people"  # accounts in the admin (superusers only, never curators)
 OPERATIONS = "operations"  # the health check
+MEMBERS = "members"  # a study group's data: only its current members (tests/test_group_walk.py)
 
-KINDS = (PUBLIC, SHARED, ACCOUNT_FLOW, SELF, OWNED, ADMIN, ADMIN_CONTENT, ADMIN_PEOPLE, OPERATIONS)
+KINDS = (
+    PUBLIC,
+    SHARED,
+    ACCOUNT_FLOW,
+    SELF,
+    OWNED,
+    ADMIN,
+    ADMIN_CONTENT,
+    ADMIN_PEOPLE,
+    OPERATIONS,
+    MEMBERS,
+)
 # Kinds whose patterns touch a learner's data: another learner, a curator and an anonymous
 # visitor are refused there (or, where the address names no one, shown only their own).
-USER_DATA = (SHARED, SELF, OWNED, ADMIN_PEOPLE)
+USER_DATA = (SHARED, SELF, OWNED, ADMIN_PEOPLE, MEMBERS)
 
 BY_NAME = {
     "healthz": OPERATIONS,
@@ -97,6 +109,20 @@ BY_NAME = {
     "admin:jsi18n": ADMIN,
     "admin:app_list": ADMIN,
     "admin:view_on_site": ADMIN_CONTENT,
+    # Study groups: the learner's own list and form, then each group's pages, members only.
+    "learning:group_list": SELF,
+    "learning:group_create": SELF,
+    "learning:group_join": MEMBERS,  # an invite link: its group's name only, to signed-in people
+    "learning:group_detail": MEMBERS,
+    "learning:group_board_csv": MEMBERS,
+    "learning:group_sharing": MEMBERS,
+    "learning:group_leave": MEMBERS,
+    "learning:group_settings": MEMBERS,
+    "learning:group_invite": MEMBERS,
+    "learning:group_close": MEMBERS,
+    "learning:group_member_remove": MEMBERS,
+    "learning:group_organiser_add": MEMBERS,
+    "learning:group_hand_over": MEMBERS,
 }
 
 VIEW_ON_SITE = "admin/r/<path:content_type_id>/<path:object_id>/"
@@ -238,6 +264,7 @@ def learner_world(client_for, make_user) -> World:
         "uidb36": "1",
         "app_label": "learning",
         "url": "nowhere/",
+        "member_pk": owner.pk,  # a study group's member (tests/test_group_walk.py aims better)
     }
     return World(owner, personal, personal_step, enrollment, curated_step, values)
 

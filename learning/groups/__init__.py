@@ -1,0 +1,2 @@
+"""Study groups: learners working through one curated path together (services, selectors,
+views, forms and URLs of the group pages)."""
