@@ -113,7 +113,11 @@ def test_every_step_falls_in_the_weeks_it_overlaps_and_agrees_with_the_estimate_
         assert all(hours[i] == 0 for i in listed[week]), (week, hours, pace)
 
 
-def standing(finished, total=D(20), *, start=START, pace=5, on=day(14)):
+TOTAL = D(20)
+WEEK_3 = day(14)
+
+
+def standing(finished, total=TOTAL, *, start=START, pace=5, on=WEEK_3):
     return member_standing(
         finished_hours=D(finished), total_hours=total, start=start, hours_per_week=pace, day=on
     )

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models import Case, F, Prefetch, TextField, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -135,7 +135,11 @@ def _statuses(members, steps) -> dict[tuple[int, int], tuple[str, str]]:
             user_id__in=[m.user_id for m in members], step_id__in=[s.pk for s in steps]
         )
         .annotate(
-            shared_note=Case(When(user_id__in=sharers, then=F("note_html")), default=Value(""))
+            shared_note=Case(
+                When(user_id__in=sharers, then=F("note_html")),
+                default=Value(""),
+                output_field=TextField(),
+            )
         )
         .values_list("user_id", "step_id", "status", "shared_note")
     )
