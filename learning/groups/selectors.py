@@ -117,13 +117,16 @@ class Board:
 def _steps(group: StudyGroup) -> list[Step]:
     """The path's current steps in reading order, with phases and papers (two queries)."""
     papers = StepPaper.objects.select_related("paper").order_by("position")
-    return list(
+    steps = list(
         Step.objects.current()
         .filter(path_id=group.path_id)
         .select_related("phase")
         .prefetch_related(Prefetch("step_papers", queryset=papers))
         .order_by("phase__position", "position", "pk")
     )
+    for step in steps:  # their addresses name the path: not read again per step
+        step.path = step.phase.path = group.path
+    return steps
 
 
 def _statuses(members, steps) -> dict[tuple[int, int], tuple[str, str]]:
@@ -141,6 +144,7 @@ def _statuses(members, steps) -> dict[tuple[int, int], tuple[str, str]]:
                 output_field=TextField(),
             )
         )
+        .order_by()  # the model's ordering would join accounts, paths and phases
         .values_list("user_id", "step_id", "status", "shared_note")
     )
     return {(user, step): (status, note) for user, step, status, note in rows}
