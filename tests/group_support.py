@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from learning.groups import services
 from learning.models import GroupMembership, StudyGroup
 
@@ -31,3 +33,34 @@ def join(group: StudyGroup, user, display_name: str = "Member") -> GroupMembersh
 
 def membership(group: StudyGroup, user) -> GroupMembership:
     return GroupMembership.objects.get(group=group, user=user)
+
+
+def group_pages(client_for, make_user, page) -> dict[str, str]:
+    """Every study group page, rendered for the HTML checker (tests/test_html_valid.py): a
+    group on the first curated path with a schedule, two members, a shared note; `page(client,
+    url, method="get", data=None)` renders one."""
+    from django.urls import reverse
+
+    from learning.models import Path
+
+    organiser, member = make_user("ada.groups@example.com"), make_user("grace.groups@example.com")
+    path = Path.objects.curated().published().order_by("number").first()
+    group = make_group(organiser, path=path, start_date=datetime.date(2026, 1, 5), hours_per_week=5)
+    services.membership_sharing_set(membership=join(group, member, "Grace"), sharing="notes")
+    ada, grace = client_for(organiser), client_for(member)
+    step = path.steps.order_by("phase__position", "position").first()
+    grace.post(reverse("learning:step_note", args=[step.pk]), {"note": "A **shared** note."})
+    args = [group.pk]
+    return {
+        "groups": page(ada, reverse("learning:group_list")),
+        "group-new-with-errors": page(ada, reverse("learning:group_create"), "post", {"name": ""}),
+        "group-board": page(grace, group.get_absolute_url()),
+        "group-board-steps": page(ada, group.get_absolute_url() + "?steps=1"),
+        "group-settings": page(ada, reverse("learning:group_settings", args=args)),
+        "group-leave": page(grace, reverse("learning:group_leave", args=args)),
+        "group-close": page(ada, reverse("learning:group_close", args=args)),
+        "group-join": page(
+            client_for(make_user("new.groups@example.com")),
+            reverse("learning:group_join", args=[group.invite_token]),
+        ),
+    }

@@ -28,6 +28,7 @@ from django.urls import reverse
 from learning.models import Path
 from papers.models import Page, Paper, Topic
 
+from .group_support import group_pages
 from .test_builder import plan
 from .url_map import learner_world
 
@@ -160,6 +161,7 @@ def checker_errors(folder: FilePath) -> list[str]:
 def test_main_pages_have_no_html_errors(client_for, make_user, password):
     world = learner_world(client_for, make_user)  # made with the `password` fixture's password
     pages = {**public_pages(), **learner_pages(world, client_for(world.owner), password)}
+    pages |= group_pages(client_for, make_user, page)  # study groups (issue 15)
     assert len(pages) >= 15
     kept = os.environ.get("HTML_VALID_OUT")  # to look at the pages, or check them for warnings
     with tempfile.TemporaryDirectory() as temporary:

@@ -2,12 +2,19 @@
 steps, the organiser's board shows them; removed, the member keeps their progress and loses
 the board."""
 
+import datetime
 import re
 
+import pytest
 from playwright.sync_api import expect
 
+from learning.groups import services
 from learning.models import Path, Step
 
+from ..group_support import join, make_group
+from .site_pages import CURATED_PATH, sign_in
+from .test_accessibility import Audit
+from .test_phone_layout import overflowing
 from .test_progress import sign_up, step_card
 
 
@@ -68,3 +75,55 @@ def test_two_learners_share_a_board_and_removal_keeps_the_members_progress(
     for step in steps[:2]:
         expect(step_card(member, step).locator(".status-badge")).to_have_text("Done")
     other.close()
+
+
+def group_addresses(organiser, member) -> tuple[list[str], list[str]]:
+    """A scheduled group of two with progress and a shared note: the organiser's addresses and
+    the join page's."""
+    path = Path.objects.get(slug=CURATED_PATH)
+    group = make_group(
+        organiser, path=path, start_date=datetime.date.today(), hours_per_week=5, members=0
+    )
+    services.membership_sharing_set(membership=join(group, member, "Grace"), sharing="notes")
+    pk = group.pk
+    group.refresh_from_db()
+    return [
+        "/groups/",
+        "/groups/new/",
+        f"/groups/{pk}/",
+        f"/groups/{pk}/?steps=1",
+        f"/groups/{pk}/settings/",
+        f"/groups/{pk}/leave/",
+        f"/groups/{pk}/close/",
+        "/groups/join/not-a-link/",
+    ], [f"/groups/join/{group.invite_token}/"]
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme(request, page):
+    page.emulate_media(color_scheme=request.param, reduced_motion="reduce")
+    return request.param
+
+
+def test_group_pages_pass_axe(page, live_server, roadmap, make_user, scheme):
+    organiser, member = make_user("axe.ada@example.com"), make_user("axe.grace@example.com")
+    own, join_pages = group_addresses(organiser, member)
+    audit = Audit(page, live_server.url)
+    sign_in(page, live_server, organiser)
+    for url in own:
+        audit.visit(url, "(organiser)")
+    page.context.clear_cookies()
+    sign_in(page, live_server, make_user("axe.new@example.com"))
+    for url in join_pages:
+        audit.visit(url, "(invited)")
+    audit.report(scheme)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_group_pages_do_not_scroll_sideways(page, live_server, roadmap, make_user, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    organiser, member = make_user("wide.ada@example.com"), make_user("wide.grace@example.com")
+    own, _ = group_addresses(organiser, member)
+    sign_in(page, live_server, organiser)
+    found = overflowing(page, live_server.url, own)
+    assert found == [], f"at {width} px:\n" + "\n".join(found)
