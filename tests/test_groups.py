@@ -20,6 +20,7 @@ from learning.models import (
     StepProgress,
     StudyGroup,
 )
+from learning.record import learner_export, learner_import
 
 from .factories import EnrollmentFactory, PathFactory, StepProgressFactory, steps_of
 from .group_support import join, make_group, membership
@@ -528,3 +529,34 @@ def test_memberships_never_show_an_email_and_states_are_kept(user):
     own = membership(group, user)
     assert user.email not in str(own)
     assert own.state == MembershipState.ACTIVE
+
+
+# --- The learner record ---------------------------------------------------------------------
+
+
+def test_the_learner_record_lists_the_learners_groups_for_reading_only(
+    user, other_user, make_user, client_for
+):
+    group = make_group(user, name="Friday readers")
+    join(group, other_user, "Grace")
+    services.membership_sharing_set(membership=membership(group, other_user), sharing="notes")
+    document = learner_export(user=other_user)
+    assert document["study_groups"] == [
+        {
+            "group": "Friday readers",
+            "path": group.path.slug,
+            "path_title": group.path.title,
+            "display_name": "Grace",
+            "role": "member",
+            "sharing": "notes",
+            "state": "active",
+            "joined_at": membership(group, other_user).joined_at.isoformat(),
+            "left_at": None,
+        }
+    ]
+    assert "Organiser" not in str(document["study_groups"])  # nobody else is named
+    markdown = client_for(other_user).get(reverse("account_export_markdown")).content.decode()
+    assert "**Friday readers** on" in markdown
+    newcomer = make_user("newcomer@example.com")
+    learner_import(user=newcomer, document=document, dry_run=False)
+    assert not GroupMembership.objects.filter(user=newcomer).exists()
