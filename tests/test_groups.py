@@ -560,3 +560,20 @@ def test_the_learner_record_lists_the_learners_groups_for_reading_only(
     newcomer = make_user("newcomer@example.com")
     learner_import(user=newcomer, document=document, dry_run=False)
     assert not GroupMembership.objects.filter(user=newcomer).exists()
+
+
+def test_joining_leaving_and_a_rename_change_the_learners_version(user, other_user):
+    def version(account):
+        account.refresh_from_db()
+        return account.data_version
+
+    group = make_group(user)
+    before = version(other_user)
+    join(group, other_user)
+    joined = version(other_user)
+    assert joined > before
+    services.group_rename(group=group, by=user, name="Renamed")
+    renamed = version(other_user)
+    assert renamed > joined
+    services.group_leave(membership=membership(group, other_user))
+    assert version(other_user) > renamed
