@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
+
 from learning.groups import services
-from learning.models import GroupMembership, StudyGroup
+from learning.models import GroupMembership, Path, StudyGroup
 
 from .factories import PathFactory, UserFactory
 
@@ -35,14 +37,21 @@ def membership(group: StudyGroup, user) -> GroupMembership:
     return GroupMembership.objects.get(group=group, user=user)
 
 
+def url(name: str, group: StudyGroup, *args) -> str:
+    """The address of one of the group's pages: url("group_settings", group)."""
+    return reverse(f"learning:{name}", args=[group.pk, *args])
+
+
+def url_join(group: StudyGroup) -> str:
+    """The group's current invite link."""
+    group.refresh_from_db()
+    return reverse("learning:group_join", args=[group.invite_token])
+
+
 def group_pages(client_for, make_user, page) -> dict[str, str]:
     """Every study group page, rendered for the HTML checker (tests/test_html_valid.py): a
     group on the first curated path with a schedule, two members, a shared note; `page(client,
     url, method="get", data=None)` renders one."""
-    from django.urls import reverse
-
-    from learning.models import Path
-
     organiser, member = make_user("ada.groups@example.com"), make_user("grace.groups@example.com")
     path = Path.objects.curated().published().order_by("number").first()
     group = make_group(organiser, path=path, start_date=datetime.date(2026, 1, 5), hours_per_week=5)
