@@ -47,7 +47,8 @@ def group_list(request):
 
 
 def _create_form(request, data=None) -> GroupCreateForm:
-    form = GroupCreateForm(data)
+    # The account's own display name (never the email) is offered as the name in the group.
+    form = GroupCreateForm(data, initial={"display_name": request.user.display_name})
     wanted = request.GET.get("path", "")
     if data is None and wanted:
         form.initial["path"] = wanted
@@ -282,7 +283,10 @@ def group_join(request, token):
         return redirect(group.get_absolute_url())
     if membership is not None and membership.state == MembershipState.REMOVED:
         return render(request, "learning/groups/join_invalid.html", status=404)
-    form = JoinForm(request.POST if request.method == "POST" else None)
+    form = JoinForm(
+        request.POST if request.method == "POST" else None,
+        initial={"display_name": request.user.display_name},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.group_join(
