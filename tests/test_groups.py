@@ -290,6 +290,15 @@ def test_the_only_organiser_is_told_to_hand_over_when_pressing_leave(user, other
     assert membership(group, user).is_organiser
 
 
+def test_once_the_group_is_closed_its_only_organiser_may_leave(user, other_user):
+    group = make_group(user)
+    join(group, other_user)
+    services.group_close(group=group, by=user)
+    services.group_leave(membership=membership(group, user))
+    assert membership(group, user).state == "left"
+    assert membership(group, other_user).is_active
+
+
 def test_with_a_co_organiser_an_organiser_may_leave(user, other_user):
     group = make_group(user)
     co = join(group, other_user)

@@ -169,15 +169,15 @@ def _other_members(membership: GroupMembership):
 
 @transaction.atomic
 def group_leave(*, membership: GroupMembership) -> None:
-    """Leave a group; the learner's progress stays. The last organiser of a group with other
-    members must hand over organising (or close the group) first; the last member leaving
-    closes it."""
+    """Leave a group; the learner's progress stays. The last organiser of an open group with
+    other members must hand over organising (or close the group) first; the last member
+    leaving closes it."""
     group = _locked(membership.group)
     membership.refresh_from_db()
     if membership.state != ACTIVE:
         return
     alone = membership.role == ORGANISER and not _other_organisers(membership).exists()
-    if alone and _other_members(membership).exists():
+    if alone and not group.is_closed and _other_members(membership).exists():
         raise GroupError(
             "You are the group's only organiser: hand organising over to someone, "
             "or close the group, before you leave."
