@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .digest import views as digest
 from .views import builder, catalog, paths, progress
 
 app_name = "learning"
@@ -30,4 +31,8 @@ urlpatterns = [
         name="personal_step_restore",
     ),
     path("paths/<slug:slug>/calendar.ics", builder.path_calendar, name="path_calendar"),
+    # The weekly digest: the learner's choice, and the emails' one-click unsubscribe link.
+    path("digest/", digest.digest_settings, name="digest_settings"),
+    path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe, name="digest_unsubscribe"),
+    path("digest/subscribe/<str:token>/", digest.digest_resubscribe, name="digest_resubscribe"),
 ]
