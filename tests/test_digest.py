@@ -36,8 +36,7 @@ from .factories import EnrollmentFactory, PathFactory, StepProgressFactory, step
 TODAY = timezone.localdate()
 WEEK = week_of(TODAY)
 SUBJECT = (
-    f"Your week on Learning Roadmap: {WEEK:%-d %B} to "
-    f"{WEEK + datetime.timedelta(days=6):%-d %B %Y}"
+    f"Your week on Learning Roadmap: {WEEK:%-d %B} to {WEEK + datetime.timedelta(days=6):%-d %B %Y}"
 )
 
 
@@ -392,9 +391,7 @@ def test_the_command_needs_the_sites_address(settings, subscriber):
         call_command("send_digests")
 
 
-def test_sending_takes_a_fixed_number_of_queries_per_learner(
-    subscriber, django_assert_num_queries
-):
+def test_sending_takes_a_fixed_number_of_queries_per_learner(subscriber, django_assert_num_queries):
     """Seven reads for a batch of learners whatever its size (who is due; their enrolments; the
     paths' phases, steps and papers; their progress; their groups), one more to find nobody
     else due, and per email its claim and its mark."""
