@@ -335,6 +335,9 @@ class RefusingBackend:
     def __init__(self, *args, **kwargs):
         pass
 
+    def open(self):
+        pass
+
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"No such user")})
 

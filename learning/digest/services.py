@@ -124,6 +124,7 @@ def _deliver(digest: Digest, mail, report: DigestReport, *, now) -> None:
         report.taken += 1
         return
     try:
+        mail.open()  # one SMTP session for the run (a no-op once open), again after a failure
         if not mail.send_messages([digest_email(digest, connection=mail)]):
             raise RuntimeError("the mail backend sent nothing")
     except Exception:
