@@ -31,6 +31,7 @@ LEARNER_PAGES = [
     "/builder/",
     "/dashboard/",
     "/accounts/data/",
+    "/digest/",
 ]
 
 
