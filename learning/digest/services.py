@@ -21,6 +21,8 @@ from django.db import connection as db
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.learner_version import learner_lock
+
 from ..models import DigestSend, DigestSubscription
 from .compose import Digest, path_digest, week_of
 from .emails import absolute, digest_email
@@ -35,6 +37,7 @@ BATCH = 200
 @transaction.atomic
 def digest_subscription_set(*, user, weekly: bool) -> DigestSubscription:
     """Turn the weekly digest on or off; setting it as it is changes nothing."""
+    learner_lock(user)
     subscription, created = DigestSubscription.objects.select_for_update().get_or_create(
         user=user, defaults={"weekly": weekly}
     )
