@@ -25,13 +25,16 @@ from learning.models import (
     GroupMembership,
     MembershipRole,
     MembershipState,
+    Path,
     StepProgress,
     StudyGroup,
 )
+from learning.services import account_delete
 
 from .concurrency import at_once
 from .email_support import HOST, SITE, assert_product_email, html_part
 from .factories import EnrollmentFactory, PathFactory, StepProgressFactory, steps_of
+from .test_builder import plan, save
 
 TODAY = timezone.localdate()
 WEEK = week_of(TODAY)
@@ -485,3 +488,26 @@ def test_a_forged_or_tampered_token_is_refused_and_changes_nothing(subscriber, c
 def test_the_subscribe_again_button_is_a_post(subscriber, client):
     learner = subscriber()
     assert client.get(f"/digest/subscribe/{unsubscribe_token(learner)}/").status_code == 405
+
+
+def test_a_personal_path_has_its_plans_first_week(roadmap, subscriber, client_for):
+    learner = subscriber()
+    client = client_for(learner)
+    plan(client)
+    save(client)
+    personal = Path.objects.get(owner=learner)
+
+    digests_send()
+
+    _, body = only_digest(learner.email)
+    assert f"{personal.title}\nComing week at your pace of " in body
+    assert f"http://{HOST}/paths/{personal.slug}/" in body
+
+
+def test_deleting_the_account_deletes_its_digest_rows(subscriber):
+    learner = subscriber()
+    following(learner)
+    digests_send()
+    account_delete(user=learner)
+    assert not DigestSubscription.objects.exists()
+    assert not DigestSend.objects.exists()
