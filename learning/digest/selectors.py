@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..models import (
     DigestSend,
+    DigestSubscription,
     Enrollment,
     EnrollmentStatus,
     GroupMembership,
@@ -26,6 +27,11 @@ from ..selectors import _with_outlines
 # A claim older than this whose email never went out (the run that held it was killed) is
 # taken again by the next run.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
+
+
+def is_subscribed(*, user) -> bool:
+    """Whether the learner asked for the weekly digest (and has not turned it off)."""
+    return DigestSubscription.objects.filter(user=user, weekly=True).exists()
 
 
 def due_learners(*, week: datetime.date, now: datetime.datetime):

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..models import DigestSubscription
 from .emails import user_from_token
+from .selectors import is_subscribed
 from .services import digest_subscription_set
 
 
@@ -31,8 +31,7 @@ def digest_settings(request):
         else:
             messages.success(request, "Saved: you will get no weekly digest.")
         return redirect("learning:digest_settings")
-    subscription = DigestSubscription.objects.filter(user=request.user).first()
-    weekly = bool(subscription and subscription.weekly)
+    weekly = is_subscribed(user=request.user)
     return render(
         request,
         "learning/digest_settings.html",
