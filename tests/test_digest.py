@@ -1,46 +1,37 @@
 """The weekly digest: opting in and out, what it says (the coming week from the learner's own
-plan or their group's schedule, what they finished last week), who gets it, sending it once a
-week however often and however many runs go at once, and unsubscribing in one click."""
+plan or their group's schedule, what they finished last week), and who gets it."""
 
 import datetime
-import re
-import smtplib
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 
-from learning.digest import services as digest_services
-from learning.digest.compose import week_of
-from learning.digest.emails import unsubscribe_token
 from learning.digest.services import digest_subscription_set, digests_send
 from learning.models import (
     DigestSend,
     DigestSubscription,
     Enrollment,
     EnrollmentStatus,
-    GroupMembership,
-    MembershipRole,
     MembershipState,
     Path,
-    StepProgress,
-    StudyGroup,
 )
-from learning.services import account_delete
 
-from .concurrency import at_once
-from .email_support import HOST, SITE, assert_product_email, html_part
-from .factories import EnrollmentFactory, PathFactory, StepProgressFactory, steps_of
+from .digest_support import (
+    TODAY,
+    WEEK,
+    finished_last_week,
+    following,
+    group_on,
+    member,
+    names,
+    only_digest,
+    subscribing,
+)
+from .email_support import HOST, SITE, html_part
+from .factories import StepProgressFactory, steps_of
 from .test_builder import plan, save
-
-TODAY = timezone.localdate()
-WEEK = week_of(TODAY)
-SUBJECT = (
-    f"Your week on Learning Roadmap: {WEEK:%-d %B} to {WEEK + datetime.timedelta(days=6):%-d %B %Y}"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -48,47 +39,10 @@ def site_address(settings):
     settings.SITE_URL = SITE
 
 
-def subscribed_before_this_week(user):
-    DigestSubscription.objects.filter(user=user).update(
-        changed_at=timezone.now() - datetime.timedelta(weeks=1)
-    )
-
-
 @pytest.fixture
 def subscriber(make_user):
     """A learner with a confirmed primary address who asked for the digest."""
-
-    def make(email=None, **extra):
-        user = make_user(email, **extra)
-        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-        digest_subscription_set(user=user, weekly=True)
-        subscribed_before_this_week(user)
-        return user
-
-    return make
-
-
-def following(user, *, hours_per_week=None, steps=5):
-    """The learner on a new path of `steps` steps of 2 h each at Thorough."""
-    path = PathFactory(phase_sizes=[steps], hours_thorough=2 * steps)
-    return EnrollmentFactory(user=user, path=path, hours_per_week=hours_per_week)
-
-
-def finished_last_week(enrollment, step, status="done"):
-    StepProgressFactory(enrollment=enrollment, step=step, status=status)
-    when = datetime.datetime.combine(WEEK - datetime.timedelta(days=3), datetime.time(12))
-    StepProgress.objects.filter(user=enrollment.user, step=step).update(
-        completed_at=timezone.make_aware(when)
-    )
-
-
-def names(steps) -> list[str]:
-    return [step.display_name for step in steps]
-
-
-def only_digest(to: str):
-    (message,) = mail.outbox
-    return message, assert_product_email(message, subject=SUBJECT, to=to)
+    return subscribing(make_user)
 
 
 # --- Opting in and out ---------------------------------------------------------------------
@@ -159,21 +113,6 @@ def test_without_a_pace_the_digest_lists_the_next_steps(subscriber):
         assert f"- {step.display_name} (2 h)\n" in body
     assert steps[4].display_name not in body
     assert "Nothing finished last week." in body
-
-
-def group_on(path, *, name="Reading club", **fields):
-    defaults = {
-        "depth": "thorough",
-        "start_date": TODAY - datetime.timedelta(days=7),  # the schedule's week 2
-        "hours_per_week": 4,
-    }
-    return StudyGroup.objects.create(name=name, path=path, **{**defaults, **fields})
-
-
-def member(group, user, **fields):
-    return GroupMembership.objects.create(
-        group=group, user=user, display_name="Ada", role=MembershipRole.MEMBER, **fields
-    )
 
 
 def test_a_group_member_gets_the_groups_schedule_week(subscriber):
@@ -285,211 +224,6 @@ def test_only_active_subscribed_accounts_with_a_known_address_get_it(subscriber,
     assert [message.to for message in mail.outbox] == [["primary@example.com"]]
 
 
-# --- Once a week ---------------------------------------------------------------------------
-
-
-def test_the_first_digest_comes_the_monday_after_subscribing(user):
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    following(user)
-    digest_subscription_set(user=user, weekly=True)
-
-    assert digests_send().sent == 0
-    assert digests_send(now=timezone.now() + datetime.timedelta(weeks=1)).sent == 1
-
-
-def test_running_twice_sends_nothing_twice(subscriber):
-    learners = [subscriber() for _ in range(3)]
-    for learner in learners:
-        following(learner)
-
-    first, second = digests_send(), digests_send()
-
-    assert (first.sent, second.sent, second.taken) == (3, 0, 0)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in learners)
-    assert DigestSend.objects.filter(week=WEEK, sent_at__isnull=False).count() == 3
-
-
-def test_next_week_brings_the_next_digest(subscriber):
-    learner = subscriber()
-    following(learner)
-    digests_send()
-    digests_send(now=timezone.now() + datetime.timedelta(weeks=1))
-    assert len(mail.outbox) == 2
-    assert DigestSend.objects.filter(user=learner).count() == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_send_each_digest_once(subscriber, settings):
-    settings.SITE_URL = SITE
-    learners = [subscriber() for _ in range(4)]
-    for learner in learners:
-        following(learner)
-
-    errors = at_once(digests_send, 2)
-
-    assert errors == []
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in learners)
-    assert DigestSend.objects.filter(sent_at__isnull=False).count() == 4
-
-
-class RefusingBackend:
-    """A mail server that refuses every message."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def open(self):
-        pass
-
-    def send_messages(self, messages):
-        raise smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"No such user")})
-
-    def close(self):
-        pass
-
-
-def test_a_failed_send_releases_its_claim_and_the_next_run_sends_it(subscriber, monkeypatch):
-    learner = subscriber()
-    following(learner)
-    monkeypatch.setattr(digest_services, "get_connection", RefusingBackend)
-
-    failed = digests_send()
-
-    assert (failed.sent, failed.failed) == (0, 1)
-    assert not DigestSend.objects.exists()
-    monkeypatch.undo()
-    assert digests_send().sent == 1
-    assert len(mail.outbox) == 1
-
-
-def test_a_claim_of_a_run_that_died_is_taken_again_later(subscriber):
-    fresh, stale = subscriber(), subscriber()
-    for learner in (fresh, stale):
-        following(learner)
-    now = timezone.now()
-    DigestSend.objects.create(user=fresh, week=WEEK, claimed_at=now)
-    DigestSend.objects.create(user=stale, week=WEEK, claimed_at=now - datetime.timedelta(hours=1))
-
-    assert digests_send(now=now).sent == 1
-
-    assert [m.to for m in mail.outbox] == [[stale.email]]
-
-
-def test_the_command_reports_and_a_dry_run_sends_nothing(subscriber, capsys):
-    learner = subscriber()
-    following(learner)
-    subscriber()  # nothing to say
-
-    call_command("send_digests", "--dry-run")
-    assert mail.outbox == []
-    assert not DigestSend.objects.exists()
-    assert "Dry run, nothing sent. " in capsys.readouterr().out
-
-    call_command("send_digests")
-    out = capsys.readouterr().out
-    assert f"Week of {WEEK:%Y-%m-%d}: 1 sent, 1 skipped" in out
-    assert len(mail.outbox) == 1
-
-
-def test_the_command_needs_the_sites_address(settings, subscriber):
-    settings.SITE_URL = ""
-    with pytest.raises(CommandError, match="DJANGO_SITE_URL"):
-        call_command("send_digests")
-
-
-def test_sending_takes_a_fixed_number_of_queries_per_learner(subscriber, django_assert_num_queries):
-    """Seven reads for a batch of learners whatever its size (who is due; their enrolments; the
-    paths' phases, steps and papers; their progress; their groups), one more to find nobody
-    else due, and per email its claim and its mark."""
-    learner = subscriber()
-    enrollment = following(learner, hours_per_week=4)
-    finished_last_week(enrollment, steps_of(enrollment.path)[0])
-    with django_assert_num_queries(8 + 2):
-        digests_send()
-    for _ in range(3):
-        learner = subscriber()
-        enrollment = following(learner)
-        member(group_on(enrollment.path), learner)
-        finished_last_week(enrollment, steps_of(enrollment.path)[1])
-    with django_assert_num_queries(8 + 2 * 3):
-        digests_send()
-
-
-# --- Unsubscribing -------------------------------------------------------------------------
-
-
-def unsubscribe_path(body: str) -> str:
-    return re.search(rf"http://{re.escape(HOST)}(/digest/unsubscribe/\S+/)", body)[1]
-
-
-def test_the_emails_link_unsubscribes_in_one_click_without_logging_in(subscriber):
-    learner = subscriber()
-    following(learner)
-    digests_send()
-    _, body = only_digest(learner.email)
-    link = unsubscribe_path(body)
-    visitor = Client(enforce_csrf_checks=True)
-
-    for _ in range(2):  # opened twice (two clicks, a mail scanner): the same answer
-        page = visitor.get(link)
-        assert page.status_code == 200
-        assert "You will get no more weekly digests." in page.content.decode()
-        assert not DigestSubscription.objects.get(user=learner).weekly
-
-    again = visitor.get(link).content.decode()
-    assert "Subscribe again" in again
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[1]
-    resubscribe = link.replace("/unsubscribe/", "/subscribe/")
-    page = visitor.post(resubscribe, {"csrfmiddlewaretoken": csrf})
-    assert page.status_code == 200
-    assert "you will get a weekly digest" in page.content.decode()
-    assert DigestSubscription.objects.get(user=learner).weekly
-
-
-def test_the_email_offers_one_click_unsubscribe_to_mail_programs(subscriber):
-    learner = subscriber()
-    following(learner)
-    digests_send()
-    message, body = only_digest(learner.email)
-    headers = message.message()
-    assert headers["List-Unsubscribe"] == f"<http://{HOST}{unsubscribe_path(body)}>"
-    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-
-    # RFC 8058: the mail program POSTs, with no cookie and no CSRF token.
-    response = Client(enforce_csrf_checks=True).post(
-        unsubscribe_path(body), {"List-Unsubscribe": "One-Click"}
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/plain")
-    assert not DigestSubscription.objects.get(user=learner).weekly
-    mail.outbox.clear()
-    digests_send(now=timezone.now() + datetime.timedelta(weeks=1))
-    assert mail.outbox == []
-
-
-def test_a_forged_or_tampered_token_is_refused_and_changes_nothing(subscriber, client):
-    victim, other = subscriber(), subscriber()
-    token = unsubscribe_token(other)
-    forged = [
-        token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
-        f"{victim.pk}:{token.split(':', 1)[1]}",  # another learner's id with this signature
-        "not-a-token",
-        str(victim.pk),
-    ]
-    for bad in forged:
-        for method in ("get", "post"):
-            response = getattr(client, method)(f"/digest/unsubscribe/{bad}/")
-            assert response.status_code == 400, bad
-            assert "not valid" in response.content.decode()
-        assert client.post(f"/digest/subscribe/{bad}/").status_code == 400
-    assert DigestSubscription.objects.filter(weekly=True).count() == 2
-
-
-def test_the_subscribe_again_button_is_a_post(subscriber, client):
-    learner = subscriber()
-    assert client.get(f"/digest/subscribe/{unsubscribe_token(learner)}/").status_code == 405
-
-
 def test_a_personal_path_has_its_plans_first_week(roadmap, subscriber, client_for):
     learner = subscriber()
     client = client_for(learner)
@@ -502,12 +236,3 @@ def test_a_personal_path_has_its_plans_first_week(roadmap, subscriber, client_fo
     _, body = only_digest(learner.email)
     assert f"{personal.title}\nComing week at your pace of " in body
     assert f"http://{HOST}/paths/{personal.slug}/" in body
-
-
-def test_deleting_the_account_deletes_its_digest_rows(subscriber):
-    learner = subscriber()
-    following(learner)
-    digests_send()
-    account_delete(user=learner)
-    assert not DigestSubscription.objects.exists()
-    assert not DigestSend.objects.exists()

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 
 from learning.models import DigestSend
 
+from .digest_support import SUBJECT, following, subscribing
 from .email_support import HOST, SITE
-from .test_digest import SUBJECT, following, subscriber  # noqa: F401 (a fixture)
 
 
 class Inbox:
@@ -48,6 +48,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
+def subscriber(make_user):
+    return subscribing(make_user)
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A mail server on loopback, which the site's SMTP backend sends to (plain SMTP)."""
     inbox = Inbox()
@@ -62,7 +67,7 @@ def smtp_server(settings):
     controller.stop()
 
 
-def test_send_digests_delivers_over_smtp_once(smtp_server, subscriber, settings):  # noqa: F811
+def test_send_digests_delivers_over_smtp_once(smtp_server, subscriber, settings):
     learners = [subscriber(f"reader{n}@example.com") for n in range(2)]
     for learner in learners:
         following(learner, hours_per_week=4)
@@ -93,7 +98,7 @@ def test_send_digests_delivers_over_smtp_once(smtp_server, subscriber, settings)
     assert DigestSend.objects.filter(sent_at__isnull=False).count() == 2
 
 
-def test_a_refused_digest_is_sent_by_the_next_run(smtp_server, subscriber):  # noqa: F811
+def test_a_refused_digest_is_sent_by_the_next_run(smtp_server, subscriber):
     learner = subscriber("reader@example.com")
     following(learner)
     smtp_server.refusing = True
