@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from .digest import views as digest
 from .views import builder, catalog, paths, progress
 
 app_name = "learning"
@@ -32,4 +33,8 @@ urlpatterns = [
     path("paths/<slug:slug>/calendar.ics", builder.path_calendar, name="path_calendar"),
     # Study groups (learning/groups/urls.py).
     path("", include("learning.groups.urls")),
+    # The weekly digest: the learner's choice, and the emails' one-click unsubscribe link.
+    path("digest/", digest.digest_settings, name="digest_settings"),
+    path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe, name="digest_unsubscribe"),
+    path("digest/subscribe/<str:token>/", digest.digest_resubscribe, name="digest_resubscribe"),
 ]

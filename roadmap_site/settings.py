@@ -263,6 +263,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
 if not DEFAULT_FROM_EMAIL and DEBUG:
     DEFAULT_FROM_EMAIL = "Learning Roadmap <noreply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL or "root@localhost"
+# The site's own address, for links in emails sent without a request (the weekly digest, sent
+# by `manage.py send_digests` from cron): e.g. https://roadmap.example.com/. Emails sent while
+# answering a request (allauth's) take the address that request was made to.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000/" if DEBUG else "").strip()
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

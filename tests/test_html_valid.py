@@ -25,6 +25,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.test import Client
 from django.urls import reverse
 
+from learning.digest.emails import unsubscribe_token
 from learning.models import Path
 from papers.models import Page, Paper, Topic
 
@@ -103,6 +104,8 @@ def public_pages() -> dict[str, str]:
 def learner_pages(world, client: Client, password: str) -> dict[str, str]:
     """A learner's own pages, with an enrolment, progress, notes, a personal path and a plan."""
     owner = world.owner
+    digest_unsubscribe = reverse("learning:digest_unsubscribe", args=[unsubscribe_token(owner)])
+    digest_resubscribe = digest_unsubscribe.replace("/unsubscribe/", "/subscribe/")
     pages = {
         "shared-progress": page(
             Client(), reverse("learning:shared_progress", args=[world.enrollment.share_token])
@@ -121,6 +124,9 @@ def learner_pages(world, client: Client, password: str) -> dict[str, str]:
         "path-with-progress": page(client, world.enrollment.path.get_absolute_url()),
         "personal-path": page(client, world.personal.get_absolute_url()),
         "your-data": page(client, reverse("account_data")),
+        "digest": page(client, reverse("learning:digest_settings")),
+        "digest-unsubscribed": page(Client(), digest_unsubscribe),
+        "digest-subscribed-again": page(Client(), digest_resubscribe, "post"),
         "email": page(client, reverse("account_email")),
         "password-change": page(client, reverse("account_change_password")),
         "password-change-with-errors": page(

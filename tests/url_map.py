@@ -65,12 +65,16 @@ BY_NAME = {
     "learning:step_status": OWNED,
     "learning:step_note": OWNED,
     "learning:shared_progress": SHARED,
+    # The weekly digest's unsubscribe link: a signed token names the learner (no login).
+    "learning:digest_unsubscribe": SHARED,
+    "learning:digest_resubscribe": SHARED,
     # Named by the session alone.
     "learning:checklist_tick": SELF,
     "learning:dashboard": SELF,
     "learning:paper_mark_read": SELF,  # a paper named, the learner's own paths
     "learning:builder": SELF,
     "learning:builder_resume": SELF,
+    "learning:digest_settings": SELF,
     "account_data": SELF,
     "account_export_json": SELF,
     "account_export_markdown": SELF,

@@ -17,6 +17,7 @@ from .content import (
     StepPaper,
     StepQuerySet,
 )
+from .digest import DigestSend, DigestSubscription
 from .groups import (
     GroupMembership,
     GroupSharing,
@@ -45,6 +46,8 @@ __all__ = [
     "ChecklistTick",
     "Depth",
     "DepthKey",
+    "DigestSend",
+    "DigestSubscription",
     "Enrollment",
     "EnrollmentQuerySet",
     "EnrollmentStatus",

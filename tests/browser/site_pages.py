@@ -32,6 +32,7 @@ LEARNER_PAGES = [
     "/dashboard/",
     "/accounts/data/",
     "/groups/",
+    "/digest/",
 ]
 
 

@@ -1,0 +1,103 @@
+"""Unsubscribing from the weekly digest in one click, from the email's link (no login) or a
+mail program's button (RFC 8058), and subscribing again; forged links refused."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from learning.digest.emails import unsubscribe_token
+from learning.digest.services import digests_send
+from learning.models import DigestSubscription
+
+from .digest_support import following, only_digest, subscribing
+from .email_support import HOST, SITE
+
+
+@pytest.fixture(autouse=True)
+def site_address(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def subscriber(make_user):
+    """A learner with a confirmed primary address who asked for the digest."""
+    return subscribing(make_user)
+
+
+# --- Unsubscribing -------------------------------------------------------------------------
+
+
+def unsubscribe_path(body: str) -> str:
+    return re.search(rf"http://{re.escape(HOST)}(/digest/unsubscribe/\S+/)", body)[1]
+
+
+def test_the_emails_link_unsubscribes_in_one_click_without_logging_in(subscriber):
+    learner = subscriber()
+    following(learner)
+    digests_send()
+    _, body = only_digest(learner.email)
+    link = unsubscribe_path(body)
+    visitor = Client(enforce_csrf_checks=True)
+
+    for _ in range(2):  # opened twice (two clicks, a mail scanner): the same answer
+        page = visitor.get(link)
+        assert page.status_code == 200
+        assert "You will get no more weekly digests." in page.content.decode()
+        assert not DigestSubscription.objects.get(user=learner).weekly
+
+    again = visitor.get(link).content.decode()
+    assert "Subscribe again" in again
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[1]
+    resubscribe = link.replace("/unsubscribe/", "/subscribe/")
+    page = visitor.post(resubscribe, {"csrfmiddlewaretoken": csrf})
+    assert page.status_code == 200
+    assert "you will get a weekly digest" in page.content.decode()
+    assert DigestSubscription.objects.get(user=learner).weekly
+
+
+def test_the_email_offers_one_click_unsubscribe_to_mail_programs(subscriber):
+    learner = subscriber()
+    following(learner)
+    digests_send()
+    message, body = only_digest(learner.email)
+    headers = message.message()
+    assert headers["List-Unsubscribe"] == f"<http://{HOST}{unsubscribe_path(body)}>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # RFC 8058: the mail program POSTs, with no cookie and no CSRF token.
+    response = Client(enforce_csrf_checks=True).post(
+        unsubscribe_path(body), {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert not DigestSubscription.objects.get(user=learner).weekly
+    mail.outbox.clear()
+    digests_send(now=timezone.now() + datetime.timedelta(weeks=1))
+    assert mail.outbox == []
+
+
+def test_a_forged_or_tampered_token_is_refused_and_changes_nothing(subscriber, client):
+    victim, other = subscriber(), subscriber()
+    token = unsubscribe_token(other)
+    forged = [
+        token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        f"{victim.pk}:{token.split(':', 1)[1]}",  # another learner's id with this signature
+        "not-a-token",
+        str(victim.pk),
+    ]
+    for bad in forged:
+        for method in ("get", "post"):
+            response = getattr(client, method)(f"/digest/unsubscribe/{bad}/")
+            assert response.status_code == 400, bad
+            assert "not valid" in response.content.decode()
+        assert client.post(f"/digest/subscribe/{bad}/").status_code == 400
+    assert DigestSubscription.objects.filter(weekly=True).count() == 2
+
+
+def test_the_subscribe_again_button_is_a_post(subscriber, client):
+    learner = subscriber()
+    assert client.get(f"/digest/subscribe/{unsubscribe_token(learner)}/").status_code == 405
