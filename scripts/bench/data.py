@@ -15,6 +15,8 @@ import secrets
 from dataclasses import dataclass
 
 BENCH_LEARNER_EMAIL = "bench-learner@example.com"
+BENCH_CURATOR_EMAIL = "bench-curator@example.com"
+GROUP_MEMBERS = 30  # the benchmark learner and 29 of the bulk learners
 BENCH_PATH = "software-engineer"
 BULK_EMAIL_DOMAIN = "bench.example.com"
 
@@ -93,6 +95,16 @@ class BenchLearner:
 
 
 @dataclass(frozen=True)
+class BenchGroup:
+    board_path: str  # the group's page (its progress board), as the benchmark learner sees it
+
+
+@dataclass(frozen=True)
+class BenchCurator:
+    cookie: str  # a curator's session: the insights pages are the admin's
+
+
+@dataclass(frozen=True)
 class DataSize:
     learners: int
     progress: int
@@ -113,8 +125,6 @@ def _curated_steps() -> tuple[list[int], list[int], list[int]]:
 def create_bench_learner() -> BenchLearner:
     """The learner whose pages are measured: on the software engineer path with about half its
     steps marked (every status), two notes, and the shareable progress page turned on."""
-    from django.conf import settings
-    from django.test import Client
 
     from accounts.models import User
     from learning import services
@@ -134,18 +144,68 @@ def create_bench_learner() -> BenchLearner:
     services.enrollment_sharing_set(enrollment=enrollment, shared=True)
     enrollment.refresh_from_db()
 
-    client = Client()
-    client.force_login(user)
-    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    csrf_secret = secrets.token_hex(16)  # 32 characters: the form of Django's CSRF secret
+    cookie, csrf_secret = _session_cookie(user)
     return BenchLearner(
         user_id=user.pk,
-        cookie=f"{settings.SESSION_COOKIE_NAME}={session_key}; "
-        f"{settings.CSRF_COOKIE_NAME}={csrf_secret}",
+        cookie=cookie,
         csrf_secret=csrf_secret,
         share_token=enrollment.share_token,
         post_step_id=steps[len(steps) // 2].pk,
     )
+
+
+def _session_cookie(user) -> tuple[str, str]:
+    """A logged-in session for `user`, as a browser sends its cookies, and its CSRF secret."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf_secret = secrets.token_hex(16)  # 32 characters: the form of Django's CSRF secret
+    cookie = (
+        f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
+    )
+    return cookie, csrf_secret
+
+
+def create_bench_group(learner: BenchLearner) -> BenchGroup:
+    """A study group on the benchmark path, organised by the benchmark learner, three weeks into
+    its schedule, with 29 bulk learners joined by its invite link (each with their progress)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from learning.groups import services as groups
+    from learning.models import Path
+
+    organiser = User.objects.get(pk=learner.user_id)
+    path = Path.objects.curated().get(slug=BENCH_PATH)
+    group, _ = groups.group_create(
+        user=organiser,
+        path=path,
+        name="Bench reading group",
+        display_name="Bench organiser",
+        start_date=timezone.localdate() - datetime.timedelta(weeks=3),
+        hours_per_week=5,
+    )
+    members = User.objects.filter(email__endswith=f"@{BULK_EMAIL_DOMAIN}").order_by("pk")
+    for number, member in enumerate(members[: GROUP_MEMBERS - 1], start=1):
+        groups.group_join(
+            group=group, user=member, token=group.invite_token, display_name=f"Reader {number}"
+        )
+    return BenchGroup(board_path=group.get_absolute_url())
+
+
+def create_bench_curator() -> BenchCurator:
+    """A member of the Curators group (content rights only), logged in."""
+    from accounts.models import User
+    from learning import services
+
+    curator = User.objects.create_user(BENCH_CURATOR_EMAIL, password=None)
+    services.curator_set(user=curator, curator=True)
+    return BenchCurator(cookie=_session_cookie(curator)[0])
 
 
 def add_learners(count: int, *, total_progress: int) -> None:

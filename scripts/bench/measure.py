@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import BENCH_PATH, BenchLearner
+from .data import BENCH_PATH, GROUP_MEMBERS, BenchCurator, BenchGroup, BenchLearner
 from .report import Measured
 from .server import Server, request
 from .wrk import run_wrk, write_post_script
@@ -25,9 +25,23 @@ class Case:
     path: str
     baseline: str
     method: str = "GET"
+    cookie: str = ""  # another visitor's session than the benchmark learner's (the curator's)
 
 
-def cases(learner: BenchLearner) -> list[Case]:
+@dataclass(frozen=True)
+class Visitors:
+    """Who the pages are measured for, and what of theirs they ask for."""
+
+    learner: BenchLearner
+    group: BenchGroup
+    curator: BenchCurator
+
+
+INSIGHTS = f"/admin/insights/{BENCH_PATH}/"
+
+
+def cases(visitors: Visitors) -> list[Case]:
+    learner = visitors.learner
     path_page = f"/paths/{BENCH_PATH}/"
     return [
         Case("`/` anonymous", "/", ANONYMOUS),
@@ -52,13 +66,24 @@ def cases(learner: BenchLearner) -> list[Case]:
             LOGGED_IN,
             method="POST",
         ),
+        Case(
+            f"`/groups/<pk>/` logged in (a study group's board, {GROUP_MEMBERS} members)",
+            visitors.group.board_path,
+            LOGGED_IN,
+        ),
+        Case(
+            f"`{INSIGHTS}` curator (insights)",
+            INSIGHTS,
+            LOGGED_IN,
+            cookie=visitors.curator.cookie,
+        ),
     ]
 
 
 def headers_for(case: Case, learner: BenchLearner) -> dict[str, str]:
     if case.baseline == ANONYMOUS:
         return {}
-    headers = {"Cookie": learner.cookie}
+    headers = {"Cookie": case.cookie or learner.cookie}
     if case.method == "POST":
         headers |= {"HX-Request": "true", "X-CSRFToken": learner.csrf_secret}
     return headers
@@ -129,9 +154,10 @@ def _measure_baselines(
 
 
 def measure_size(
-    server: Server, learner: BenchLearner, *, seconds: int, folder: Path
+    server: Server, visitors: Visitors, *, seconds: int, folder: Path
 ) -> tuple[dict[str, Measured], list[Measured]]:
     """Baselines, every page, baselines again; each page once, the baselines' median."""
+    learner = visitors.learner
     check_login(server, learner)
     if request(server.port, "GET", HELLO).status != 200:
         raise RuntimeError(f"{HELLO} does not answer 200: are the benchmark settings in use?")
@@ -142,7 +168,7 @@ def measure_size(
     progress("baselines (before the pages)")
     _measure_baselines(server, learner, baselines, seconds)
     pages = []
-    for case in cases(learner):
+    for case in cases(visitors):
         progress(f"{case.method} {case.path} ({case.baseline})")
         pages.append(_measure_case(server, case, learner, seconds, folder))
     progress("baselines (after the pages)")

@@ -104,11 +104,21 @@ def _load() -> str:
     return ", ".join(f"{n:.1f}" for n in os.getloadavg())
 
 
-def _measure(run: Run, learner, seconds: int, size: data.DataSize):
+def _measure(run: Run, visitors: measure.Visitors, seconds: int, size: data.DataSize):
     title = f"{size.learners:,} learners, {size.progress:,} progress rows (load average {_load()})"
-    baselines, pages = measure.measure_size(run.site, learner, seconds=seconds, folder=run.folder)
+    _refresh_insights()
+    baselines, pages = measure.measure_size(run.site, visitors, seconds=seconds, folder=run.folder)
     print("\n" + size_table(title, baselines, pages), flush=True)
     return baselines, [*baselines.values(), *pages]
+
+
+def _refresh_insights() -> None:
+    """The insights' figures as `manage.py refresh_insights` (run from cron) keeps them."""
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("refresh_insights", verbosity=0)
+    measure.progress(f"refresh_insights took {time.monotonic() - started:.1f} s")
 
 
 def benchmark(run: Run, seconds: int) -> bool:
@@ -126,19 +136,24 @@ def benchmark(run: Run, seconds: int) -> bool:
     made = time.monotonic()
     learner = data.create_bench_learner()
     data.add_learners(SMALL - 1, total_progress=SMALL_PROGRESS)
+    visitors = measure.Visitors(
+        learner=learner,
+        group=data.create_bench_group(learner),
+        curator=data.create_bench_curator(),
+    )
     small_size, small_seconds = data.data_size(), time.monotonic() - made
     measure.progress(_describe(small_size, small_seconds, "made"))
 
     run.site = server.start_server(env, server.free_port(), run.folder / "gunicorn.log")
     print(_heading(run, seconds), flush=True)
-    small_baselines, small = _measure(run, learner, seconds, small_size)
+    small_baselines, small = _measure(run, visitors, seconds, small_size)
 
     measure.progress(f"growing to {LARGE:,} learners")
     grown = time.monotonic()
     data.add_learners(LARGE - small_size.learners, total_progress=LARGE_PROGRESS)
     large_size, large_seconds = data.data_size(), time.monotonic() - grown
     measure.progress(_describe(large_size, large_seconds, "grown"))
-    large_baselines, large = _measure(run, learner, seconds, large_size)
+    large_baselines, large = _measure(run, visitors, seconds, large_size)
 
     sizes = (f"{small_size.learners:,}", f"{large_size.learners:,}")
     print("\n" + growth_table(small, large, sizes, (small_baselines, large_baselines)))
