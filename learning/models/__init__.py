@@ -25,6 +25,7 @@ from .groups import (
     StudyGroup,
     StudyGroupQuerySet,
 )
+from .insights import PathInsight
 from .learners import (
     FINISHED_STATUSES,
     ChecklistTick,
@@ -53,6 +54,7 @@ __all__ = [
     "MembershipRole",
     "MembershipState",
     "Path",
+    "PathInsight",
     "PathQuerySet",
     "PathSection",
     "Phase",
