@@ -7,12 +7,16 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
 from learning.estimates import hours_display
 from learning.models import PathInsight
 
-from .charts import FEWER, funnel_chart, shown, weekly_starts_chart
+from .charts import funnel_chart, shown, weekly_starts_chart
 from .compute import FUNNEL_KEYS
 
+FIGURES_TEMPLATE = "admin/insights/_figures.html"
 CSV_FEWER = "<5"
 CSV_COLUMNS = ["section", "item", "phase", "measure", "value"]
 STEP_MEASURES = [
@@ -76,7 +80,7 @@ def step_lines(data: dict) -> list[StepLine]:
     ]
 
 
-def page_context(insight: PathInsight) -> dict:
+def figures_context(insight: PathInsight) -> dict:
     """What the path's insights page shows, from its snapshot alone."""
     data = insight.data
     lines = step_lines(data)
@@ -97,15 +101,39 @@ def page_context(insight: PathInsight) -> dict:
         ),
         "estimate_depth": data["estimate_depth"],
         "threshold": data["threshold"],
-        "fewer": FEWER,
     }
+
+
+# Rendered figures by (snapshot, time computed): a snapshot never changes once written (a
+# refresh writes a new time), so each process draws a snapshot's charts and tables once.
+_RENDERED: dict[tuple[int, str], SafeString] = {}
+_RENDERED_KEPT = 64
+
+
+def figures_html(insight_id: int, computed_at) -> SafeString:
+    """The page's figures (learners, weekly starts, highlights, funnel) as HTML; the snapshot
+    is read only when this process has not drawn it yet."""
+    key = (insight_id, computed_at.isoformat())
+    html = _RENDERED.get(key)
+    if html is None:
+        insight = PathInsight.objects.get(pk=insight_id)
+        if len(_RENDERED) >= _RENDERED_KEPT:
+            _RENDERED.clear()
+        html = mark_safe(render_to_string(FIGURES_TEMPLATE, figures_context(insight)))
+        _RENDERED[key] = html
+    return html
+
+
+def forget_rendered() -> None:
+    """Draw every snapshot afresh (for tests that count a first view's queries)."""
+    _RENDERED.clear()
 
 
 def _cell(value) -> str:
     return CSV_FEWER if value is None else str(value)
 
 
-def csv_text(insight: PathInsight) -> str:
+def csv_text(insight: PathInsight, *, title: str) -> str:
     """The snapshot as CSV, one figure a row (section, item, phase, measure, value): the
     learners, every week's starts, every step's figures. Suppressed counts are "<5"; a rate or
     median that cannot be shown is empty."""
@@ -113,7 +141,6 @@ def csv_text(insight: PathInsight) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    title = insight.path.title
     for key, label in LEARNER_MEASURES:
         measure = label.format(days=data["active_days"])
         writer.writerow(["learners", title, "", measure, _cell(data["learners"][key])])

@@ -9,31 +9,38 @@ import time
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from learning.curators import curator_permission_codenames
-from learning.models import Path
+from learning.models import Path, PathInsight
 
+from .charts import FEWER
 from .compute import THRESHOLD, insights_refresh
-from .report import csv_text, page_context
+from .report import csv_text, figures_html
+from .selectors import InsightHeading, insight_heading, may_see_insights
 
 
 def _require_curator(request) -> None:
-    needed = [
-        f"{app}.{codename}"
-        for app, codename in curator_permission_codenames()
-        if codename.startswith("view_")
-    ]
-    if not request.user.has_perms(needed):
+    if not may_see_insights(request.user):
         raise PermissionDenied("Only curators can see insights.")
 
 
-def _curated_path(slug: str) -> Path:
-    """A curated path with its snapshot (if any), in one query; a personal path is a 404."""
-    return get_object_or_404(Path.objects.curated().select_related("insight"), slug=slug)
+def _admin_context(request) -> dict:
+    """The admin's page frame (header, user links, breadcrumbs) without its sidebar: building
+    and drawing the list of every model costs more than the rest of these pages together."""
+    site = admin.site
+    return {
+        "site_title": site.site_title,
+        "site_header": site.site_header,
+        "site_url": site.site_url,
+        "has_permission": site.has_permission(request),
+        "available_apps": [],
+        "is_popup": False,
+        "is_nav_sidebar_enabled": False,
+        "log_entries": [],
+    }
 
 
 def _refresh(request, paths: list[Path] | None) -> None:
@@ -46,6 +53,18 @@ def _refresh(request, paths: list[Path] | None) -> None:
     )
 
 
+def _heading_with_snapshot(slug: str) -> InsightHeading:
+    """A curated path's heading (a 404 for any other slug); a path without a snapshot yet
+    gets one now (a few seconds at most)."""
+    heading = insight_heading(slug)
+    if heading is None:
+        raise Http404("No curated path here.")
+    if heading.insight_id is None:
+        (insight,) = insights_refresh(paths=[Path.objects.curated().get(slug=slug)])
+        heading = InsightHeading(slug, heading.title, insight.pk, insight.computed_at)
+    return heading
+
+
 @staff_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def insights_index(request):
@@ -54,11 +73,11 @@ def insights_index(request):
     if request.method == "POST":
         _refresh(request, None)
         return redirect("insights_index")
-    paths = list(Path.objects.curated().select_related("insight").order_by("number"))
+    paths = Path.objects.curated().select_related("insight").defer("insight__data")
     context = {
-        **admin.site.each_context(request),
+        **_admin_context(request),
         "title": "Curator insights",
-        "paths": [(path, getattr(path, "insight", None)) for path in paths],
+        "paths": [(path, getattr(path, "insight", None)) for path in paths.order_by("number")],
         "threshold": THRESHOLD,
     }
     return TemplateResponse(request, "admin/insights/index.html", context)
@@ -67,21 +86,21 @@ def insights_index(request):
 @staff_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def insights_path(request, slug):
-    """A path's figures from its snapshot. The first view of a path without one computes it
-    (a few seconds at most); POST ("Refresh now") computes it again."""
+    """A path's figures from its snapshot; POST ("Refresh now") computes them again."""
     _require_curator(request)
-    path = _curated_path(slug)
     if request.method == "POST":
+        path = get_object_or_404(Path.objects.curated(), slug=slug)
         _refresh(request, [path])
         return redirect("insights_path", slug=path.slug)
-    insight = getattr(path, "insight", None)
-    if insight is None:
-        (insight,) = insights_refresh(paths=[path])
+    heading = _heading_with_snapshot(slug)
     context = {
-        **admin.site.each_context(request),
-        "title": f"Insights: {path.title}",
-        "path": path,
-        **page_context(insight),
+        **_admin_context(request),
+        "title": f"Insights: {heading.title}",
+        "path": heading,
+        "computed_at": heading.computed_at,
+        "threshold": THRESHOLD,
+        "fewer": FEWER,
+        "figures": figures_html(heading.insight_id, heading.computed_at),
     }
     return TemplateResponse(request, "admin/insights/path.html", context)
 
@@ -90,11 +109,11 @@ def insights_path(request, slug):
 @require_http_methods(["GET", "HEAD"])
 def insights_csv(request, slug):
     _require_curator(request)
-    path = _curated_path(slug)
-    insight = getattr(path, "insight", None)
-    if insight is None:
-        (insight,) = insights_refresh(paths=[path])
-    response = HttpResponse(csv_text(insight), content_type="text/csv; charset=utf-8")
+    heading = _heading_with_snapshot(slug)
+    insight = PathInsight.objects.get(pk=heading.insight_id)
+    response = HttpResponse(
+        csv_text(insight, title=heading.title), content_type="text/csv; charset=utf-8"
+    )
     stamp = insight.computed_at.strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="insights-{path.slug}-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="insights-{slug}-{stamp}.csv"'
     return response
