@@ -18,7 +18,7 @@ FEWER = "fewer than 5"
 COLUMN, COLUMN_GAP = 18, 6
 COLUMNS_HEIGHT, COLUMNS_TOP, COLUMNS_LEFT, COLUMNS_BOTTOM = 120, 16, 8, 30
 # Funnel: a row per step, its number on the left, the counts after the bar.
-ROW, ROW_GAP, BAR_LEFT, BAR_WIDTH, FUNNEL_RIGHT = 16, 6, 36, 420, 170
+ROW, ROW_GAP, BAR_LEFT, BAR_WIDTH, FUNNEL_RIGHT = 16, 6, 36, 420, 300
 
 
 def shown(count: int | None) -> str:
@@ -64,7 +64,8 @@ def weekly_starts_chart(weeks: list[dict], *, chart_id: str = "weekly-starts") -
                 value=shown(value),
             )
         )
-        if index % 4 == 0 or index == len(weeks) - 1:
+        last = len(weeks) - 1
+        if index == last or (index % 4 == 0 and last - index >= 3):
             parts.append(
                 format_html(
                     '<text class="axis-label" x="{x}" y="{y}" text-anchor="middle">{label}</text>',
