@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from learning.insights.compute import insights_refresh, suppressed
+from learning.insights.compute import insights_refresh, suppressed, suppressed_parts
 from learning.insights.report import forget_rendered
 from learning.insights.selectors import CURATOR_VIEW_RIGHTS, may_see_insights
 from learning.models import Enrollment, Path, PathInsight, ProgressEvent, StepProgress, StepStatus
@@ -67,15 +67,15 @@ def timed(users, step, hours: list[float], *, at: datetime.datetime) -> None:
 @pytest.fixture
 def known(db):
     """A path of four steps: 12 learners this week (5 of them completed it), 3 learners three
-    weeks ago; step 1 reached by 12 (10 Done, 2 In progress, 6 notes, 6 timed: 1…6 h), step 2
+    weeks ago; step 1 reached by 12 (7 Done, 5 In progress, 6 notes, 6 timed: 1…6 h), step 2
     by 11 (6 Done, 5 Skipped, 2 notes, 3 timed), step 3 by 4, step 4 by nobody."""
     now = timezone.now()
     path = PathFactory(phase_sizes=[2, 2])
     one, two, three, _four = steps_of(path)
     recent = learners_on(path, 12, started=now, completed=5)
     learners_on(path, 3, started=now - datetime.timedelta(weeks=3))
-    mark(recent[:10], one, DONE, notes=6)
-    mark(recent[10:], one, IN_PROGRESS)
+    mark(recent[:7], one, DONE, notes=6)
+    mark(recent[7:], one, IN_PROGRESS)
     mark(recent[:6], two, DONE, notes=2)
     mark(recent[6:11], two, SKIPPED)
     mark(recent[:3], three, DONE)
@@ -95,11 +95,13 @@ def test_the_learners_weeks_and_funnel_of_a_known_data_set(known):
     # Active: the 3 learners whose events are 2 days old (the others' are 40 days old).
     assert data["learners"] == {"enrolled": 15, "completed": 5, "active": None}
     assert len(data["weeks"]) == 26
-    assert data["weeks"][-1]["started"] == 12
-    assert data["weeks"][-4]["started"] is None  # 3 learners: fewer than 5
-    assert sum(week["started"] or 0 for week in data["weeks"]) == 12
+    # 3 learners three weeks ago: fewer than 5; and this week's 12 is hidden too, or 15 - 12
+    # would tell them.
+    assert data["weeks"][-4]["started"] is None
+    assert data["weeks"][-1]["started"] is None
+    assert {week["started"] for week in data["weeks"][:-4]} == {0}
     one, two, three, four = data["steps"]
-    assert (one["reached"], one["in_progress"], one["done"], one["skipped"]) == (12, None, 10, 0)
+    assert (one["reached"], one["in_progress"], one["done"], one["skipped"]) == (12, 5, 7, 0)
     assert (one["notes"], one["durations"], one["median_hours"]) == (6, 6, 3.5)
     assert (two["reached"], two["done"], two["skipped"], two["notes"]) == (11, 6, 5, None)
     assert two["skip_rate"] == round(5 / 11, 4)
@@ -146,6 +148,40 @@ def test_suppression_rule():
     assert [suppressed(n) for n in range(7)] == [0, None, None, None, None, 5, 6]
 
 
+@pytest.mark.parametrize(
+    ("counts", "unshown", "shown"),
+    [
+        ([6, 7, 0], 0, [6, 7, 0]),
+        ([6, 4, 0], 0, [None, None, 0]),  # else 10 - 6 - 0 would tell the 4
+        ([9, 3, 1], 0, [None, None, None]),  # the two hidden add up to 4, so the 9 goes too
+        ([9, 3, 1, 6], 0, [9, None, None, None]),  # ... the smallest part shown goes
+        ([12], 3, [None]),  # 3 learners in no part shown: the total minus 12 would tell them
+        ([12, 8], 5, [12, 8]),
+        ([2, 1], 0, [None, None]),
+        ([0, 0], 0, [0, 0]),
+    ],
+)
+def test_parts_of_a_total_are_hidden_together(counts, unshown, shown):
+    assert suppressed_parts(counts, unshown=unshown) == shown
+
+
+def test_no_count_can_be_worked_out_from_a_total_and_the_others(db):
+    """10 learners reached the step: 6 Done, 4 In progress. In progress is fewer than 5, and
+    Done goes too, or 10 - 6 would tell it; 7 of 8 learners completed the path, so completed is
+    hidden (8 - 7)."""
+    path = PathFactory(phase_sizes=[1])
+    (step,) = steps_of(path)
+    users = learners_on(path, 10, started=timezone.now(), completed=7)
+    mark(users[:6], step, DONE)
+    mark(users[6:], step, IN_PROGRESS)
+    data = snapshot(path)
+    (figures,) = data["steps"]
+    assert (figures["reached"], figures["done"], figures["in_progress"]) == (10, None, None)
+    assert figures["skipped"] == 0
+    assert data["learners"]["enrolled"] == 10
+    assert data["learners"]["completed"] is None
+
+
 def test_the_csv_has_its_columns_and_the_figures_suppressed_alike(known, editor):
     response = editor.get(f"/admin/insights/{known.slug}.csv")
     assert response.status_code == 200
@@ -158,7 +194,8 @@ def test_the_csv_has_its_columns_and_the_figures_suppressed_alike(known, editor)
     assert by_key[("learners", known.title, "learners active in the last 30 days")] == "<5"
     step_one, step_two, step_three, _ = (str(step) for step in steps_of(known))
     assert by_key[("step", step_one, "learners reached")] == "12"
-    assert by_key[("step", step_one, "learners in progress")] == "<5"
+    assert by_key[("step", step_one, "learners in progress")] == "5"
+    assert by_key[("step", step_three, "learners in progress")] == "<5"
     assert by_key[("step", step_one, "median hours from first In progress to Done")] == "3.5"
     assert by_key[("step", step_two, "skip rate (% of reached)")] == "45.5"
     assert by_key[("step", step_two, "median hours from first In progress to Done")] == ""

@@ -68,6 +68,19 @@ def suppressed(count: int) -> int | None:
     return None if 0 < count < THRESHOLD else count
 
 
+def suppressed_parts(counts: list[int], *, unshown: int = 0) -> list[int | None]:
+    """Counts that add up to a total that is shown (with `unshown` learners in no part shown):
+    each of 1 to 4 hidden, and then, while what is hidden adds up to 1 to 4 (the total minus
+    the parts shown would tell it), the smallest part still shown above zero is hidden too."""
+    hidden = {i for i, count in enumerate(counts) if 0 < count < THRESHOLD}
+    while 0 < unshown + sum(counts[i] for i in hidden) < THRESHOLD:
+        shown = [i for i, count in enumerate(counts) if i not in hidden and count > 0]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda i: counts[i]))
+    return [None if i in hidden else count for i, count in enumerate(counts)]
+
+
 def _current_steps(paths: list[Path]) -> dict[int, list[Step]]:
     steps = (
         Step.objects.current()
@@ -151,8 +164,17 @@ def _weekly_starts(path_ids: list[int], first_monday: datetime.date) -> dict[tup
     return {(row["path_id"], timezone.localdate(row["week"])): row["started"] for row in rows}
 
 
+def _step_counts(funnel: dict) -> dict[str, int | None]:
+    """A step's counts as shown: In progress, Done and Skipped add up to Reached, so they are
+    hidden together enough that none can be worked out from the others."""
+    raw = {key: funnel.get(key, 0) for key in FUNNEL_KEYS}
+    parts = ("in_progress", "done", "skipped")
+    shown = dict(zip(parts, suppressed_parts([raw[key] for key in parts]), strict=True))
+    return {"reached": suppressed(raw["reached"]), **shown, "notes": suppressed(raw["notes"])}
+
+
 def _step_figures(step: Step, estimate: Decimal, funnel: dict, durations: tuple | None) -> dict:
-    counts = {key: suppressed(funnel.get(key, 0)) for key in FUNNEL_KEYS}
+    counts = _step_counts(funnel)
     measured, median = durations or (0, None)
     shown_median = round(median, 2) if median is not None and measured >= THRESHOLD else None
     reached, skipped = counts["reached"], counts["skipped"]
@@ -177,6 +199,36 @@ def _highlights(steps: list[dict], key: str) -> list[int]:
     return [s["id"] for s in ranked[:HIGHLIGHTED]]
 
 
+def _learner_counts(learners: dict) -> dict[str, int | None]:
+    """Learners started, completed and active as shown: completed and active are parts of
+    those who started, so neither is shown when the rest (started but not completed, or not
+    active) is 1 to 4 learners."""
+    enrolled = learners["enrolled"]
+    return {
+        "enrolled": suppressed(enrolled),
+        "completed": suppressed_parts(
+            [learners["completed"]], unshown=enrolled - learners["completed"]
+        )[0],
+        "active": suppressed_parts(
+            [learners["active"]], unshown=max(0, enrolled - learners["active"])
+        )[0],
+    }
+
+
+def _weeks(mondays: list[datetime.date], starts: list[int], enrolled: int) -> list[dict]:
+    """Learners who started each week; with those who started earlier they add up to all
+    who started (shown), so they are hidden together as a step's counts are."""
+    shown = suppressed_parts(starts, unshown=max(0, enrolled - sum(starts)))
+    return [
+        {
+            "week": f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}",
+            "monday": monday.isoformat(),
+            "started": started,
+        }
+        for monday, started in zip(mondays, shown, strict=True)
+    ]
+
+
 def path_snapshot(
     *, path: Path, steps: list[Step], learners: dict, weeks: list[dict], funnel: dict, durations
 ) -> dict:
@@ -191,7 +243,7 @@ def path_snapshot(
         "threshold": THRESHOLD,
         "estimate_depth": ESTIMATE_DEPTH.label,
         "active_days": ACTIVE_DAYS,
-        "learners": {key: suppressed(value) for key, value in learners.items()},
+        "learners": _learner_counts(learners),
         "weeks": weeks,
         "steps": figures,
         "most_skipped": _highlights(figures, "skip_rate"),
@@ -210,19 +262,12 @@ def compute(paths: list[Path], *, now: datetime.datetime) -> dict[int, dict]:
     starts = _weekly_starts(path_ids, mondays[0])
     snapshots = {}
     for path in paths:
-        weeks = [
-            {
-                "week": f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}",
-                "monday": monday.isoformat(),
-                "started": suppressed(starts.get((path.pk, monday), 0)),
-            }
-            for monday in mondays
-        ]
+        started = [starts.get((path.pk, monday), 0) for monday in mondays]
         snapshots[path.pk] = path_snapshot(
             path=path,
             steps=steps.get(path.pk, []),
             learners=learners[path.pk],
-            weeks=weeks,
+            weeks=_weeks(mondays, started, learners[path.pk]["enrolled"]),
             funnel=funnel,
             durations=durations,
         )
