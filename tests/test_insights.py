@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -130,7 +131,7 @@ def test_no_stored_count_is_between_one_and_four(known):
     assert not [count for count in counts if count is not None and 0 < count < 5]
 
 
-def test_a_path_of_four_learners_shows_no_figure_about_them(db):
+def test_a_path_of_four_learners_shows_no_figure_about_them(db, editor):
     path = PathFactory(phase_sizes=[2])
     users = learners_on(path, 4, started=timezone.now(), completed=4)
     first, second = steps_of(path)
@@ -140,6 +141,11 @@ def test_a_path_of_four_learners_shows_no_figure_about_them(db):
     data = snapshot(path)
     assert set(every_count(data)) <= {None, 0}
     assert all(step["median_hours"] is None for step in data["steps"])
+    page = editor.get(f"/admin/insights/{path.slug}/").content.decode()
+    assert page.count("fewer than 5") > 10
+    assert not re.search(r'<td class="number">[1-4]</td>', page)
+    csv_text = editor.get(f"/admin/insights/{path.slug}.csv").content.decode()
+    assert not re.search(r",[1-4]\n", csv_text.split("weekly starts")[0])
     assert data["most_skipped"] == []
     assert data["slowest"] == []
 
@@ -237,6 +243,14 @@ def test_the_refresh_command_takes_slugs_and_refuses_unknown_ones(known):
     assert list(PathInsight.objects.values_list("path_id", flat=True)) == [known.pk]
     with pytest.raises(CommandError, match="no-such-path"):
         call_command("refresh_insights", "no-such-path", stdout=io.StringIO())
+
+
+def test_a_path_without_steps_or_learners_has_a_page(editor):
+    path = PathFactory()
+    page = editor.get(f"/admin/insights/{path.slug}/")
+    assert page.status_code == 200
+    assert "This path has no steps yet." in page.content.decode()
+    assert snapshot(path)["learners"] == {"enrolled": 0, "completed": 0, "active": 0}
 
 
 def test_archived_steps_are_left_out(known):

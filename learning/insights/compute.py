@@ -2,9 +2,14 @@
 and status changes (GROUP BY step or path, never a loop over learners), suppressed and stored
 as one PathInsight snapshot per curated path.
 
+A snapshot's shape is SNAPSHOT_VERSION; a change to it is deployed with `manage.py
+refresh_insights` run once after `migrate`.
+
 Suppression happens here, before anything is stored: a count of 1 to 4 learners is kept as
-None ("fewer than 5"), and so is a median of fewer than 5 durations, so no page, chart or CSV
-built on a snapshot can describe an individual. Zero stays zero: it describes nobody.
+None ("fewer than 5"), and so is a median of fewer than 5 durations; parts of a total that is
+shown are hidden together (suppressed_parts), so none can be worked out by subtraction. No
+page, chart or CSV built on a snapshot can describe an individual. Zero stays zero: it
+describes nobody.
 """
 
 from __future__ import annotations
