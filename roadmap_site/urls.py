@@ -7,6 +7,7 @@ from django.urls import include, path
 import papers.urls
 from core.admin import view_on_site_if_listed
 from learning import admin_views, record_views
+from learning.insights import views as insights_views
 from learning.views import catalog as learning_catalog
 
 from . import views
@@ -29,6 +30,10 @@ urlpatterns = [
     path("admin/markdown-preview/", admin_views.markdown_preview, name="markdown_preview"),
     path("admin/roadmap/export/", admin_views.roadmap_export, name="roadmap_export"),
     path("admin/roadmap/import/", admin_views.roadmap_import, name="roadmap_import"),
+    # Curator insights: aggregates only, read from a stored snapshot (learning/insights/).
+    path("admin/insights/", insights_views.insights_index, name="insights_index"),
+    path("admin/insights/<slug:slug>/", insights_views.insights_path, name="insights_path"),
+    path("admin/insights/<slug:slug>.csv", insights_views.insights_csv, name="insights_csv"),
     # "View on site" only for what the admin lists (never a learner's personal path).
     path(
         "admin/r/<path:content_type_id>/<path:object_id>/",

@@ -104,6 +104,9 @@ BY_NAME = {
     "markdown_preview": ADMIN,
     "roadmap_export": ADMIN,
     "roadmap_import": ADMIN,
+    "insights_index": ADMIN,  # aggregates only, small counts suppressed
+    "insights_path": ADMIN,
+    "insights_csv": ADMIN,
     "admin:index": ADMIN,
     "admin:login": ADMIN,
     "admin:logout": ADMIN,

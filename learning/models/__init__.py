@@ -26,6 +26,7 @@ from .groups import (
     StudyGroup,
     StudyGroupQuerySet,
 )
+from .insights import PathInsight
 from .learners import (
     FINISHED_STATUSES,
     ChecklistTick,
@@ -56,6 +57,7 @@ __all__ = [
     "MembershipRole",
     "MembershipState",
     "Path",
+    "PathInsight",
     "PathQuerySet",
     "PathSection",
     "Phase",

@@ -58,7 +58,7 @@ def start_path_with_progress(user) -> Path:
 
 
 def admin_change_pages() -> list[str]:
-    """The change forms curators use, with their inlines."""
+    """The change forms curators use, with their inlines (and the curator insights' pages)."""
     path = Path.objects.get(slug=CURATED_PATH)
     phase = Phase.objects.filter(path=path).order_by("position").first()
     step = Step.objects.filter(path=path).order_by("phase__position", "position").first()
@@ -68,4 +68,6 @@ def admin_change_pages() -> list[str]:
         f"/admin/learning/phase/{phase.pk}/change/",
         f"/admin/learning/step/{step.pk}/change/",
         f"/admin/papers/paper/{paper.pk}/change/",
+        "/admin/insights/",
+        f"/admin/insights/{CURATED_PATH}/",
     ]

@@ -1,0 +1,1 @@
+"""Curator insights: aggregate figures about how learners move through each curated path."""
