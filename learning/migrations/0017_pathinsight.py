@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0013_study_groups"),
+        ("learning", "0016_digest_learner_triggers"),
     ]
 
     operations = [
