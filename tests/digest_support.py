@@ -1,5 +1,9 @@
 """What the weekly digest's tests share: a learner who asked for it, a path of steps of known
-hours, steps finished last week, a study group, and the digest of this week as sent."""
+hours, steps finished last week, a study group, and the digest of this week as sent.
+
+The tests send at a fixed moment, NOW (a Monday morning), with dates fixed around it, so they
+test the same thing whatever day (or across whatever midnight) the suite runs; the few that
+run on the real clock say so."""
 
 import datetime
 
@@ -20,17 +24,24 @@ from learning.models import (
 from .email_support import assert_product_email
 from .factories import EnrollmentFactory, PathFactory, StepProgressFactory
 
-TODAY = timezone.localdate()
+# Monday 12 January 2026, 9:00 in the site's time zone: the digest of 12 to 18 January.
+NOW = timezone.make_aware(datetime.datetime(2026, 1, 12, 9))
+TODAY = timezone.localdate(NOW)
 WEEK = week_of(TODAY)
-SUBJECT = (
-    f"Your week on Learning Roadmap: {WEEK:%-d %B} to {WEEK + datetime.timedelta(days=6):%-d %B %Y}"
-)
+
+
+def subject_of(week: datetime.date) -> str:
+    end = week + datetime.timedelta(days=6)
+    return f"Your week on Learning Roadmap: {week:%-d %B} to {end:%-d %B %Y}"
+
+
+SUBJECT = subject_of(WEEK)
 
 
 def subscribed_before_this_week(user):
-    DigestSubscription.objects.filter(user=user).update(
-        changed_at=timezone.now() - datetime.timedelta(weeks=1)
-    )
+    """Backdated to the week before NOW's (so also before any week of the real clock)."""
+    when = datetime.datetime.combine(WEEK - datetime.timedelta(weeks=1), datetime.time(12))
+    DigestSubscription.objects.filter(user=user).update(changed_at=timezone.make_aware(when))
 
 
 def following(user, *, hours_per_week=None, steps=5):
@@ -51,9 +62,9 @@ def names(steps) -> list[str]:
     return [step.display_name for step in steps]
 
 
-def only_digest(to: str):
+def only_digest(to: str, *, subject: str = SUBJECT):
     (message,) = mail.outbox
-    return message, assert_product_email(message, subject=SUBJECT, to=to)
+    return message, assert_product_email(message, subject=subject, to=to)
 
 
 def group_on(path, *, name="Reading club", **fields):

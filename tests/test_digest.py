@@ -19,6 +19,7 @@ from learning.models import (
 )
 
 from .digest_support import (
+    NOW,
     TODAY,
     WEEK,
     finished_last_week,
@@ -80,7 +81,7 @@ def test_the_digest_has_the_first_week_of_the_learners_plan_and_last_weeks_steps
     finished_last_week(enrollment, steps[4], status="skipped")
     StepProgressFactory(enrollment=enrollment, step=steps[3])  # finished today: not last week
 
-    report = digests_send()
+    report = digests_send(now=NOW)
 
     assert (report.sent, report.failed) == (1, 0)
     message, body = only_digest("reader@example.com")
@@ -105,7 +106,7 @@ def test_without_a_pace_the_digest_lists_the_next_steps(subscriber):
     steps = steps_of(enrollment.path)
     StepProgressFactory(enrollment=enrollment, step=steps[0])
 
-    digests_send()
+    digests_send(now=NOW)
 
     _, body = only_digest(learner.email)
     assert "Next up (you have set no weekly pace):\n" in body
@@ -122,7 +123,7 @@ def test_a_group_member_gets_the_groups_schedule_week(subscriber):
     StepProgressFactory(enrollment=enrollment, step=steps[2])
     member(group_on(enrollment.path), learner)
 
-    digests_send()
+    digests_send(now=NOW)
 
     _, body = only_digest(learner.email)
     # Week 2 at 4 h a week: hours 4 to 8, the third and fourth steps (2 h each).
@@ -151,7 +152,7 @@ def test_without_a_group_schedule_for_the_week_the_learners_own_plan_counts(
     enrollment = following(learner, hours_per_week=4)
     member(group_on(enrollment.path, **group_fields), learner, **membership_fields)
 
-    digests_send()
+    digests_send(now=NOW)
 
     _, body = only_digest(learner.email)
     assert "Coming week at your pace of 4 h a week:" in body
@@ -163,7 +164,7 @@ def test_a_group_starting_within_the_week_gives_its_first_week(subscriber):
     enrollment = following(learner)
     member(group_on(enrollment.path, start_date=TODAY + datetime.timedelta(days=2)), learner)
 
-    digests_send()
+    digests_send(now=NOW)
 
     _, body = only_digest(learner.email)
     first_two = names(steps_of(enrollment.path)[:2])
@@ -182,13 +183,13 @@ def test_a_learner_with_nothing_to_say_gets_no_digest_and_is_settled_for_the_wee
     enrollment = following(done, steps=1)
     StepProgressFactory(enrollment=enrollment, step=steps_of(enrollment.path)[0])  # this week
 
-    report = digests_send()
+    report = digests_send(now=NOW)
 
     assert mail.outbox == []
     assert (report.sent, report.nothing_to_say) == (0, 3)
     settled = DigestSend.objects.filter(week=WEEK, nothing_to_say=True)
     assert {row.user_id for row in settled} == {nothing.pk, paused.pk, done.pk}
-    assert digests_send().nothing_to_say == 0  # not composed again this week
+    assert digests_send(now=NOW).nothing_to_say == 0  # not composed again this week
 
 
 def test_a_finished_path_with_steps_finished_last_week_is_news(subscriber):
@@ -196,7 +197,7 @@ def test_a_finished_path_with_steps_finished_last_week_is_news(subscriber):
     enrollment = following(learner, steps=1)
     finished_last_week(enrollment, steps_of(enrollment.path)[0])
 
-    digests_send()
+    digests_send(now=NOW)
 
     _, body = only_digest(learner.email)
     assert "Every step is finished.\nFinished last week, 1 step:\n" in body
@@ -218,7 +219,7 @@ def test_only_active_subscribed_accounts_with_a_known_address_get_it(subscriber,
         following(learner)
     following(unconfirmed_primary)
 
-    report = digests_send()
+    report = digests_send(now=NOW)
 
     assert report.sent == 1
     assert [message.to for message in mail.outbox] == [["primary@example.com"]]
@@ -231,7 +232,7 @@ def test_a_personal_path_has_its_plans_first_week(roadmap, subscriber, client_fo
     save(client)
     personal = Path.objects.get(owner=learner)
 
-    digests_send()
+    digests_send(now=NOW)
 
     _, body = only_digest(learner.email)
     assert f"{personal.title}\nComing week at your pace of " in body

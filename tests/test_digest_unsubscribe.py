@@ -7,13 +7,12 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
 from learning.digest.emails import unsubscribe_token
 from learning.digest.services import digests_send
 from learning.models import DigestSubscription
 
-from .digest_support import following, only_digest, subscribing
+from .digest_support import NOW, following, only_digest, subscribing
 from .email_support import HOST, SITE
 
 
@@ -38,7 +37,7 @@ def unsubscribe_path(body: str) -> str:
 def test_the_emails_link_unsubscribes_in_one_click_without_logging_in(subscriber):
     learner = subscriber()
     following(learner)
-    digests_send()
+    digests_send(now=NOW)
     _, body = only_digest(learner.email)
     link = unsubscribe_path(body)
     visitor = Client(enforce_csrf_checks=True)
@@ -62,7 +61,7 @@ def test_the_emails_link_unsubscribes_in_one_click_without_logging_in(subscriber
 def test_the_email_offers_one_click_unsubscribe_to_mail_programs(subscriber):
     learner = subscriber()
     following(learner)
-    digests_send()
+    digests_send(now=NOW)
     message, body = only_digest(learner.email)
     headers = message.message()
     assert headers["List-Unsubscribe"] == f"<http://{HOST}{unsubscribe_path(body)}>"
@@ -76,7 +75,7 @@ def test_the_email_offers_one_click_unsubscribe_to_mail_programs(subscriber):
     assert response["Content-Type"].startswith("text/plain")
     assert not DigestSubscription.objects.get(user=learner).weekly
     mail.outbox.clear()
-    digests_send(now=timezone.now() + datetime.timedelta(weeks=1))
+    digests_send(now=NOW + datetime.timedelta(weeks=1))
     assert mail.outbox == []
 
 
