@@ -160,6 +160,7 @@ def test_without_a_group_schedule_for_the_week_the_learners_own_plan_counts(
 
 
 def test_a_group_starting_within_the_week_gives_its_first_week(subscriber):
+    """The group starts on Wednesday 14 January, within the digest's 12 to 18 January."""
     learner = subscriber()
     enrollment = following(learner)
     member(group_on(enrollment.path, start_date=TODAY + datetime.timedelta(days=2)), learner)
@@ -168,7 +169,25 @@ def test_a_group_starting_within_the_week_gives_its_first_week(subscriber):
 
     _, body = only_digest(learner.email)
     first_two = names(steps_of(enrollment.path)[:2])
-    assert f"Reading club:\n- {first_two[0]} (2 h)\n- {first_two[1]} (2 h)\n" in body
+    assert f"Reading club:\n- {first_two[0]} (2 h)\n- {first_two[1]} (2 h)\nNothing" in body
+
+
+def test_a_group_that_started_on_a_tuesday_gives_both_its_weeks_in_the_digests_week(subscriber):
+    """The group began Tuesday 6 January: its week 1 is 6 to 12 January, its week 2 13 to 19.
+    The digest of Monday 12 to Sunday 18 January has both (in path order, once each), not
+    week 1 alone, which has one day left."""
+    learner = subscriber()
+    enrollment = following(learner, steps=6)
+    assert TODAY.weekday() == 0
+    member(group_on(enrollment.path, start_date=TODAY - datetime.timedelta(days=6)), learner)
+
+    digests_send(now=NOW)
+
+    _, body = only_digest(learner.email)
+    steps = names(steps_of(enrollment.path))
+    listed = "".join(f"- {name} (2 h)\n" for name in steps[:4])  # 4 h a week: 2 steps each
+    assert f"Coming week on the schedule of Reading club:\n{listed}Nothing finished" in body
+    assert steps[4] not in body
 
 
 # --- Who gets it ----------------------------------------------------------------------------

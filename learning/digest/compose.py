@@ -1,8 +1,9 @@
 """What one learner's weekly digest says, from data already loaded (learning.digest.selectors):
 per path they follow, what the coming week holds and what they finished last week.
 
-The coming week is their study group's schedule week when they are an active member of an
-open group on that path with a schedule; else the first week of what is left of their own plan
+The coming week is what their study group's schedule puts in the digest's Monday-to-Sunday
+(the steps of the group weeks it overlaps) when they are an active member of an open group on
+that path with a schedule; else the first week of what is left of their own plan
 at their pace (the path page's and calendar's weeks); else, with no pace set, their next few
 unfinished steps. No queries here: the digests of many learners are composed from one read."""
 
@@ -73,14 +74,21 @@ def _as_digest_steps(
     ]
 
 
-def _group_week(group: StudyGroup, steps: list[StepState], *, day: datetime.date):
-    """The steps the group's schedule puts in the week of `day` (its first week when the group
-    starts within the seven days from `day`), at the group's depth; None when it has none."""
-    week = week_number(group.start_date, day)
-    if week == 0 and group.start_date <= day + datetime.timedelta(days=6):
-        week = 1
+def _group_week(group: StudyGroup, steps: list[StepState], *, week: datetime.date):
+    """The steps the group's schedule puts in the digest's Monday-to-Sunday from `week`, at the
+    group's depth; None when it has none. Group weeks begin on the weekday the group started,
+    so the digest's week overlaps two of them (or only the first, for a group starting within
+    it): it lists the steps of both, in path order, each once."""
+    sunday = week + datetime.timedelta(days=6)
+    weeks = {week_number(group.start_date, week), week_number(group.start_date, sunday)}
     hours = path_step_hours([s.step for s in steps], path=group.path, depth=group.depth)
-    indexes = steps_in_week(hours, hours_per_week=group.hours_per_week, week=week)
+    indexes = sorted(
+        {
+            index
+            for number in weeks
+            for index in steps_in_week(hours, hours_per_week=group.hours_per_week, week=number)
+        }
+    )
     if not indexes:
         return None
     return _as_digest_steps(
@@ -89,13 +97,13 @@ def _group_week(group: StudyGroup, steps: list[StepState], *, day: datetime.date
 
 
 def _coming(
-    state: PathState, group: StudyGroup | None, *, day: datetime.date
+    state: PathState, group: StudyGroup | None, *, week: datetime.date
 ) -> tuple[list[DigestStep], str]:
     steps = [s for phase in state.phases for s in phase.steps]
     if group is not None:
-        week = _group_week(group, steps, day=day)
-        if week is not None:
-            return week, f"Coming week on the schedule of {group.name}"
+        scheduled = _group_week(group, steps, week=week)
+        if scheduled is not None:
+            return scheduled, f"Coming week on the schedule of {group.name}"
     left = [s for s in steps if not s.finished]
     remaining = state.remaining
     if remaining is not None and remaining.blocks:
@@ -121,12 +129,13 @@ def path_digest(
     *,
     progress: dict[int, object],
     group: StudyGroup | None,
-    day: datetime.date,
+    week: datetime.date,
     last_week: tuple[datetime.datetime, datetime.datetime],
     url: str,
 ) -> PathDigest:
     """One path's part of the digest (its outline prefetched; `progress`: the learner's rows
-    by step id; `last_week`: the start and end of the previous Monday-to-Sunday)."""
+    by step id; `week`: the Monday of the digest's week; `last_week`: the start and end of the
+    previous Monday-to-Sunday)."""
     state = path_state(
         enrollment.path,
         depth=enrollment.depth,
@@ -135,7 +144,7 @@ def path_digest(
         hours_per_week=enrollment.hours_per_week,
     )
     finished = _finished_between(state, progress, *last_week)
-    coming, heading = _coming(state, group, day=day)
+    coming, heading = _coming(state, group, week=week)
     return PathDigest(
         title=enrollment.path.title,
         url=url,

@@ -72,9 +72,7 @@ def last_week_span(week: datetime.date) -> tuple[datetime.datetime, datetime.dat
     return timezone.make_aware(start), timezone.make_aware(end)
 
 
-def digest_compose(
-    user, material: LearnerMaterial, *, week: datetime.date, day: datetime.date
-) -> Digest:
+def digest_compose(user, material: LearnerMaterial, *, week: datetime.date) -> Digest:
     """One learner's digest from the batch's material (no queries)."""
     span = last_week_span(week)
     digest = Digest(user=user, week=week)
@@ -84,7 +82,7 @@ def digest_compose(
                 enrollment,
                 progress=material.progress,
                 group=material.groups.get(enrollment.path_id),
-                day=day,
+                week=week,
                 last_week=span,
                 url=absolute(enrollment.path.get_absolute_url()),
             )
@@ -147,15 +145,14 @@ def digests_send(*, now: datetime.datetime | None = None, dry_run: bool = False)
     what would be sent. Queries: seven per batch of learners (one more to find the end), plus two
     per email sent."""
     now = now or timezone.now()
-    day = timezone.localdate(now)
-    report = DigestReport(week=week_of(day))
+    report = DigestReport(week=week_of(timezone.localdate(now)))
     mail = get_connection()
     after = 0
     while users := list(due_learners(week=report.week, now=now).filter(pk__gt=after)[:BATCH]):
         after = users[-1].pk
         material = digest_material(users)
         for user in users:
-            digest = digest_compose(user, material[user.pk], week=report.week, day=day)
+            digest = digest_compose(user, material[user.pk], week=report.week)
             if not digest.has_news:
                 report.nothing_to_say += 1
                 if not dry_run:
