@@ -222,7 +222,11 @@ def test_a_finished_path_with_steps_finished_last_week_is_news(subscriber):
     assert "Every step is finished.\nFinished last week, 1 step:\n" in body
 
 
-def test_only_active_subscribed_accounts_with_a_known_address_get_it(subscriber, make_user):
+def test_only_active_subscribed_accounts_with_a_confirmed_address_get_it(
+    subscriber, make_user
+):
+    """A recurring email goes only to an address its owner confirmed: with optional email
+    verification anyone could otherwise sign up with, and subscribe, another person's."""
     unsubscribed = subscriber()
     digest_subscription_set(user=unsubscribed, weekly=False)
     never_asked = make_user()
@@ -232,16 +236,34 @@ def test_only_active_subscribed_accounts_with_a_known_address_get_it(subscriber,
     EmailAddress.objects.filter(user=no_address).delete()
     unconfirmed_other = subscriber()
     EmailAddress.objects.filter(user=unconfirmed_other).update(primary=False, verified=False)
-    unconfirmed_primary = subscriber("primary@example.com")
+    unconfirmed_primary = subscriber()
     EmailAddress.objects.filter(user=unconfirmed_primary).update(verified=False)
+    confirmed = subscriber("confirmed@example.com")
+    EmailAddress.objects.filter(user=confirmed).update(primary=False)  # verified, not primary
     for learner in (unsubscribed, never_asked, inactive, no_address, unconfirmed_other):
         following(learner)
     following(unconfirmed_primary)
+    following(confirmed)
 
     report = digests_send(now=NOW)
 
     assert report.sent == 1
-    assert [message.to for message in mail.outbox] == [["primary@example.com"]]
+    assert [message.to for message in mail.outbox] == [["confirmed@example.com"]]
+
+
+def test_the_digest_page_says_when_the_address_is_not_confirmed(make_user, client_for):
+    learner = make_user("new@example.com")
+    address = EmailAddress.objects.create(user=learner, email=learner.email, primary=True)
+    client = client_for(learner)
+
+    html = client.get("/digest/").content.decode()
+    assert "not confirmed yet" in html
+    assert 'href="/accounts/email/"' in html
+
+    address.verified = True
+    address.save()
+    html = client.get("/digest/").content.decode()
+    assert "not confirmed yet" not in html
 
 
 def test_a_personal_path_has_its_plans_first_week(roadmap, subscriber, client_for):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import (
@@ -34,10 +34,17 @@ def is_subscribed(*, user) -> bool:
     return DigestSubscription.objects.filter(user=user, weekly=True).exists()
 
 
+def has_confirmed_address(*, user) -> bool:
+    """Whether the account's address is one its owner confirmed (allauth's verified), which the
+    digest, a recurring email, needs."""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
 def due_learners(*, week: datetime.date, now: datetime.datetime):
     """Active accounts that asked for the digest before the week began (the first digest comes
-    on the Monday after subscribing), whose address is their primary or a verified one, and
-    that have no digest for this week (sent, settled or being sent), by id."""
+    on the Monday after subscribing), whose address they confirmed (primary or not: with
+    optional verification an unconfirmed one may be someone else's), and that have no digest
+    for this week (sent, settled or being sent), by id."""
     week_start = timezone.make_aware(datetime.datetime.combine(week, datetime.time.min))
     address = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"))
     settled = DigestSend.objects.filter(user=OuterRef("pk"), week=week).exclude(
@@ -50,7 +57,7 @@ def due_learners(*, week: datetime.date, now: datetime.datetime):
             digest_subscription__weekly=True,
             digest_subscription__changed_at__lt=week_start,
         )
-        .filter(Exists(address.filter(Q(verified=True) | Q(primary=True))))
+        .filter(Exists(address.filter(verified=True)))
         .exclude(Exists(settled))
         .order_by("pk")
     )

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .emails import user_from_token
-from .selectors import is_subscribed
+from .selectors import has_confirmed_address, is_subscribed
 from .services import digest_subscription_set
 
 
@@ -35,7 +35,11 @@ def digest_settings(request):
     return render(
         request,
         "learning/digest_settings.html",
-        {"form": DigestForm(initial={"weekly": weekly}), "weekly": weekly},
+        {
+            "form": DigestForm(initial={"weekly": weekly}),
+            "weekly": weekly,
+            "confirmed": has_confirmed_address(user=request.user),
+        },
     )
 
 
