@@ -3,6 +3,7 @@ mail program's button (RFC 8058), and subscribing again; forged links refused.""
 
 import datetime
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -34,6 +35,10 @@ def unsubscribe_path(body: str) -> str:
     return re.search(rf"http://{re.escape(HOST)}(/digest/unsubscribe/\S+/)", body)[1]
 
 
+def resubscribe_action(html: str) -> str:
+    return re.search(r'action="(/digest/subscribe/[^"]+/)"', html)[1]
+
+
 def test_the_emails_link_unsubscribes_in_one_click_without_logging_in(subscriber):
     learner = subscriber()
     following(learner)
@@ -51,8 +56,7 @@ def test_the_emails_link_unsubscribes_in_one_click_without_logging_in(subscriber
     again = visitor.get(link).content.decode()
     assert "Subscribe again" in again
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[1]
-    resubscribe = link.replace("/unsubscribe/", "/subscribe/")
-    page = visitor.post(resubscribe, {"csrfmiddlewaretoken": csrf})
+    page = visitor.post(resubscribe_action(again), {"csrfmiddlewaretoken": csrf})
     assert page.status_code == 200
     assert "you will get a weekly digest" in page.content.decode()
     assert DigestSubscription.objects.get(user=learner).weekly
@@ -100,3 +104,30 @@ def test_a_forged_or_tampered_token_is_refused_and_changes_nothing(subscriber, c
 def test_the_subscribe_again_button_is_a_post(subscriber, client):
     learner = subscriber()
     assert client.get(f"/digest/subscribe/{unsubscribe_token(learner)}/").status_code == 405
+
+
+def test_the_emails_long_lived_token_cannot_subscribe_again(subscriber, client):
+    """Anyone holding a digest (a forwarded email) can unsubscribe its owner, but not turn the
+    digest back on: the email's token does not subscribe."""
+    learner = subscriber()
+    token = unsubscribe_token(learner)
+    client.get(f"/digest/unsubscribe/{token}/")
+
+    response = client.post(f"/digest/subscribe/{token}/")
+
+    assert response.status_code == 400
+    assert not DigestSubscription.objects.get(user=learner).weekly
+
+
+def test_the_subscribe_again_button_expires_after_an_hour(subscriber, client, monkeypatch):
+    learner = subscriber()
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() - 3601)  # the page seen an hour ago
+    page = client.get(f"/digest/unsubscribe/{unsubscribe_token(learner)}/").content.decode()
+    monkeypatch.undo()
+
+    response = client.post(resubscribe_action(page))
+
+    assert response.status_code == 400
+    assert "log in" in response.content.decode()
+    assert not DigestSubscription.objects.get(user=learner).weekly

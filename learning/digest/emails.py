@@ -3,7 +3,9 @@ part in the same words, templates/learning/email/), with its one-click unsubscri
 
 The digest is sent from a command, with no request to take the site's address from, so its
 links are made from settings.SITE_URL. The unsubscribe link carries the learner's id signed
-with the site's secret key (a salt of its own), so it needs no login and cannot be forged."""
+with the site's secret key (a salt of its own), so it needs no login and cannot be forged. It
+never expires, and anyone the email is forwarded to holds it: it only ever unsubscribes. The
+"Subscribe again" button of the page it shows carries a token of its own, which lasts an hour."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from django.urls import reverse
 from .compose import Digest
 
 UNSUBSCRIBE_SALT = "learning.digest.unsubscribe"
+RESUBSCRIBE_SALT = "learning.digest.resubscribe"
+RESUBSCRIBE_MAX_AGE = 3600  # seconds: "Subscribe again" is for a change of mind on the spot
 TEMPLATES = "learning/email/digest"
 
 
@@ -45,6 +49,27 @@ def user_from_token(token: str):
     an account since deleted)."""
     try:
         pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    return get_user_model().objects.filter(pk=pk).first()
+
+
+def resubscribe_token(user) -> str:
+    return signing.TimestampSigner(salt=RESUBSCRIBE_SALT).sign(str(user.pk))
+
+
+class ExpiredToken(Exception):
+    """A resubscribe token the site signed, over an hour ago."""
+
+
+def user_from_resubscribe_token(token: str):
+    """The account a resubscribe token names, or None for one the site did not sign (or an
+    account since deleted); ExpiredToken for one older than RESUBSCRIBE_MAX_AGE."""
+    signer = signing.TimestampSigner(salt=RESUBSCRIBE_SALT)
+    try:
+        pk = int(signer.unsign(token, max_age=RESUBSCRIBE_MAX_AGE))
+    except signing.SignatureExpired:
+        raise ExpiredToken from None
     except (signing.BadSignature, ValueError):
         return None
     return get_user_model().objects.filter(pk=pk).first()

@@ -1,5 +1,7 @@
 """The weekly digest's pages: the learner's choice (/digest/), and the one-click unsubscribe
-link of every digest email, which works without logging in (its token names the learner)."""
+link of every digest email, which works without logging in (its token names the learner). Its
+page's "Subscribe again" button works for an hour, with a token of its own: the email's token,
+which never expires and may be forwarded, only ever turns the digest off."""
 
 from django import forms
 from django.contrib import messages
@@ -9,7 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .emails import user_from_token
+from .emails import (
+    ExpiredToken,
+    resubscribe_token,
+    unsubscribe_token,
+    user_from_resubscribe_token,
+    user_from_token,
+)
 from .selectors import has_confirmed_address, is_subscribed
 from .services import digest_subscription_set
 
@@ -43,12 +51,26 @@ def digest_settings(request):
     )
 
 
-def _refused(request) -> HttpResponse:
+NOT_VALID = "This unsubscribe link is not valid: copy the whole link from the email."
+EXPIRED = (
+    "This page is over an hour old, too old to subscribe again from: log in and turn the "
+    "weekly digest on from your digest page (/digest/)."
+)
+
+
+def _refused(request, reason: str = NOT_VALID) -> HttpResponse:
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def _unsubscribed_page(request, user, *, weekly: bool) -> HttpResponse:
     return render(
         request,
-        "400.html",
-        {"reason": "This unsubscribe link is not valid: copy the whole link from the email."},
-        status=400,
+        "learning/digest_unsubscribed.html",
+        {
+            "weekly": weekly,
+            "unsubscribe_token": unsubscribe_token(user),
+            "resubscribe_token": resubscribe_token(user),
+        },
     )
 
 
@@ -66,14 +88,18 @@ def digest_unsubscribe(request, token):
         digest_subscription_set(user=user, weekly=False)
     if request.POST.get("List-Unsubscribe") == "One-Click":  # a mail program's, not a person's
         return HttpResponse("You will get no more weekly digests.\n", content_type="text/plain")
-    return render(request, "learning/digest_unsubscribed.html", {"token": token, "weekly": False})
+    return _unsubscribed_page(request, user, weekly=False)
 
 
 @require_POST
 def digest_resubscribe(request, token):
-    """ "Subscribe again" on the page the unsubscribe link showed (CSRF-checked, a form)."""
-    user = user_from_token(token)
+    """ "Subscribe again" on the page the unsubscribe link showed (CSRF-checked, a form), within
+    the hour its token lasts."""
+    try:
+        user = user_from_resubscribe_token(token)
+    except ExpiredToken:
+        return _refused(request, EXPIRED)
     if user is None:
         return _refused(request)
     digest_subscription_set(user=user, weekly=True)
-    return render(request, "learning/digest_unsubscribed.html", {"token": token, "weekly": True})
+    return _unsubscribed_page(request, user, weekly=True)
