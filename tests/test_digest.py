@@ -222,9 +222,7 @@ def test_a_finished_path_with_steps_finished_last_week_is_news(subscriber):
     assert "Every step is finished.\nFinished last week, 1 step:\n" in body
 
 
-def test_only_active_subscribed_accounts_with_a_confirmed_address_get_it(
-    subscriber, make_user
-):
+def test_only_active_subscribed_accounts_with_a_confirmed_address_get_it(subscriber, make_user):
     """A recurring email goes only to an address its owner confirmed: with optional email
     verification anyone could otherwise sign up with, and subscribe, another person's."""
     unsubscribed = subscriber()
