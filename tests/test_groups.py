@@ -232,6 +232,20 @@ def test_a_removed_member_cannot_rejoin_but_one_who_left_can(user, make_user, cl
     assert (back.state, back.role, back.display_name) == ("active", "member", "Back")
 
 
+def test_a_learner_who_rejoins_shares_their_statuses_only_until_they_choose_again(
+    user, other_user, client_for
+):
+    group = make_group(user)
+    services.membership_sharing_set(membership=join(group, other_user), sharing="notes")
+    services.group_leave(membership=membership(group, other_user))
+    assert membership(group, other_user).sharing == "status"  # the choice ended with the stay
+    client = client_for(other_user)
+    page = client.get(url_join(group)).content.decode()
+    assert "your notes only if you choose so later" in page
+    assert client.post(url_join(group), {"display_name": "Back"}).status_code == 302
+    assert membership(group, other_user).sharing == "status"
+
+
 # --- Leaving and removing never touch progress ---------------------------------------------
 
 

@@ -149,7 +149,8 @@ def group_join(*, group: StudyGroup, user, token: str, display_name: str) -> Gro
     else:
         membership.display_name, membership.state = display_name, ACTIVE
         membership.role, membership.left_at = MembershipRole.MEMBER, None
-        membership.joined_at = timezone.now()
+        # Back in, they share their statuses only until they choose again (as on the join page).
+        membership.sharing, membership.joined_at = GroupSharing.STATUS, timezone.now()
         membership.save()
     _start_path(user=user, group=group)
     return membership
@@ -188,9 +189,10 @@ def group_leave(*, membership: GroupMembership) -> None:
 
 
 def _end(membership: GroupMembership, state: str) -> None:
+    # A choice to share notes was made for that stay in the group: it ends with it.
     membership.state, membership.role = state, MembershipRole.MEMBER
-    membership.left_at = timezone.now()
-    membership.save(update_fields=["state", "role", "left_at"])
+    membership.left_at, membership.sharing = timezone.now(), GroupSharing.STATUS
+    membership.save(update_fields=["state", "role", "left_at", "sharing"])
 
 
 def _close(group: StudyGroup) -> None:
