@@ -46,6 +46,22 @@ def test_handing_over_makes_the_member_the_organiser_and_the_organiser_a_member(
     services.group_leave(membership=membership(group, user))  # free to leave now
 
 
+def test_a_plain_member_handing_over_to_an_organiser_is_refused_not_told_it_worked(
+    user, other_user, client_for
+):
+    group = make_group(user)
+    join(group, other_user)
+    organiser = membership(group, user)
+    with pytest.raises(PermissionDenied):
+        services.organising_hand_over(group=group, by=other_user, member_pk=organiser.pk)
+    response = client_for(other_user).post(url("group_hand_over", group, organiser.pk))
+    assert response.status_code == 403
+    assert (membership(group, user).role, membership(group, other_user).role) == (
+        "organiser",
+        "member",
+    )
+
+
 def test_organiser_actions_on_someone_not_in_the_group_are_404(user, client_for):
     group, other = make_group(user), make_group(members=1)
     stranger = GroupMembership.objects.filter(group=other).last()

@@ -14,6 +14,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.learner_version import learner_lock
@@ -240,8 +241,8 @@ def organising_hand_over(*, group: StudyGroup, by, member_pk: int) -> None:
     _open(group)
     membership = _member_of(group, member_pk)
     own = GroupMembership.objects.filter(group=group, user=by, state=ACTIVE).first()
-    if own is not None and own.role != ORGANISER and membership.role == ORGANISER:
-        return  # already handed over
+    if own is not None and own.role != ORGANISER and _handed_over(own, membership):
+        return  # this very hand-over, done already
     acting = _acting_organiser(group, by)
     if membership.state != ACTIVE:
         raise GroupError("Hand organising to a current member.")
@@ -251,6 +252,18 @@ def organising_hand_over(*, group: StudyGroup, by, member_pk: int) -> None:
     membership.save(update_fields=["role"])
     acting.role = MembershipRole.MEMBER
     acting.save(update_fields=["role"])
+
+
+def _handed_over(own: GroupMembership, membership: GroupMembership) -> bool:
+    """Whether `own` (now a member) handed organising to `membership` and neither changed since.
+    The hand-over is the only write of two memberships in one transaction, so both rows then
+    carry its transaction id (PostgreSQL's xmin); a plain member who never organised does not
+    share one with an organiser, and is refused rather than told it worked."""
+    if membership.role != ORGANISER:
+        return False
+    xmin = RawSQL(f'"{GroupMembership._meta.db_table}".xmin::text', ())
+    writers = GroupMembership.objects.filter(pk__in=[own.pk, membership.pk]).annotate(tx=xmin)
+    return len(set(writers.values_list("tx", flat=True))) == 1
 
 
 @transaction.atomic
