@@ -339,13 +339,22 @@ def membership_sharing_set(*, membership: GroupMembership, sharing: str) -> None
 @transaction.atomic
 def memberships_end_for_account(*, user) -> None:
     """Before an account is deleted: each group it is the only organiser of goes to its
-    longest-standing other member, or closes when nobody else is in it."""
-    group_ids = GroupMembership.objects.filter(user=user, state=ACTIVE, role=ORGANISER)
-    for group in StudyGroup.objects.filter(pk__in=group_ids.values("group_id")).order_by("pk"):
-        group = _locked(group)
-        own = GroupMembership.objects.get(group=group, user=user)
-        if _other_organisers(own).exists():
-            continue
+    longest-standing other member, or closes when nobody else is in it.
+
+    All those groups are locked first, in one query in pk order, before anything is written:
+    a hand-over's trigger locks the successor's account row, and a successor leaving another of
+    the groups at that moment locks that group, then their account row; taking the groups one at
+    a time would let each wait for the other."""
+    organised = GroupMembership.objects.filter(user=user, state=ACTIVE, role=ORGANISER)
+    groups = list(
+        StudyGroup.objects.select_for_update()
+        .filter(pk__in=organised.values("group_id"))
+        .order_by("pk")
+    )
+    for group in groups:
+        own = GroupMembership.objects.filter(group=group, user=user, state=ACTIVE).first()
+        if own is None or own.role != ORGANISER or _other_organisers(own).exists():
+            continue  # read afresh under the lock: they may have left or handed over meanwhile
         successor = _other_members(own).order_by("joined_at", "pk").first()
         if successor is None:
             _close(group)
