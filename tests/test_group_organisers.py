@@ -229,6 +229,33 @@ def test_deleting_one_of_two_organisers_leaves_the_other(user, other_user, make_
     assert GroupMembership.objects.get(pk=co.pk).role == "organiser"
 
 
+def test_a_superuser_deleting_the_only_organiser_in_the_admin_hands_the_group_on(
+    user, other_user, curator_client
+):
+    group, alone = make_group(user), make_group(user, name="Alone")
+    join(group, other_user)
+    delete = reverse("admin:accounts_user_delete", args=[user.pk])
+    assert curator_client.post(delete, {"post": "yes"}).status_code == 302
+    assert membership(group, other_user).is_organiser
+    assert not StudyGroup.objects.get(pk=group.pk).is_closed
+    assert StudyGroup.objects.get(pk=alone.pk).is_closed
+
+
+def test_a_superusers_bulk_delete_in_the_admin_hands_each_group_on(
+    user, other_user, make_user, curator_client
+):
+    group, plain = make_group(user), make_user("plain@example.com")
+    join(group, other_user)
+    join(group, plain)
+    response = curator_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [user.pk, other_user.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert membership(group, plain).is_organiser
+    assert GroupMembership.objects.filter(group=group).count() == 1
+
+
 def test_memberships_never_show_an_email_and_states_are_kept(user):
     group = make_group(user)
     own = membership(group, user)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -338,24 +339,34 @@ def membership_sharing_set(*, membership: GroupMembership, sharing: str) -> None
 
 @transaction.atomic
 def memberships_end_for_account(*, user) -> None:
-    """Before an account is deleted: each group it is the only organiser of goes to its
-    longest-standing other member, or closes when nobody else is in it.
+    """Before an account is deleted: see memberships_end_for_accounts."""
+    memberships_end_for_accounts(user_ids=[user.pk])
+
+
+@transaction.atomic
+def memberships_end_for_accounts(*, user_ids: Collection[int]) -> None:
+    """Before accounts are deleted (one, or several at once in the admin): each group left
+    without an organiser among the members who stay goes to its longest-standing member who
+    stays, or closes when nobody does. Running it again changes nothing.
 
     All those groups are locked first, in one query in pk order, before anything is written:
     a hand-over's trigger locks the successor's account row, and a successor leaving another of
     the groups at that moment locks that group, then their account row; taking the groups one at
     a time would let each wait for the other."""
-    organised = GroupMembership.objects.filter(user=user, state=ACTIVE, role=ORGANISER)
+    user_ids = list(user_ids)
+    organised = GroupMembership.objects.filter(user_id__in=user_ids, state=ACTIVE, role=ORGANISER)
     groups = list(
         StudyGroup.objects.select_for_update()
         .filter(pk__in=organised.values("group_id"))
         .order_by("pk")
     )
     for group in groups:
-        own = GroupMembership.objects.filter(group=group, user=user, state=ACTIVE).first()
-        if own is None or own.role != ORGANISER or _other_organisers(own).exists():
-            continue  # read afresh under the lock: they may have left or handed over meanwhile
-        successor = _other_members(own).order_by("joined_at", "pk").first()
+        staying = GroupMembership.objects.filter(group=group, state=ACTIVE).exclude(
+            user_id__in=user_ids
+        )
+        if staying.filter(role=ORGANISER).exists():
+            continue
+        successor = staying.order_by("joined_at", "pk").first()
         if successor is None:
             _close(group)
         else:
