@@ -12,6 +12,7 @@ from learning.groups import services
 from learning.models import (
     Enrollment,
     GroupMembership,
+    Path,
     StepProgress,
     StudyGroup,
 )
@@ -156,6 +157,24 @@ def test_the_join_page_shows_the_group_and_its_path_and_joins_on_post(other_user
     response = client.post(url_join(group), {"display_name": "Grace"})
     assert response["Location"] == group.get_absolute_url()
     assert client.get(group.get_absolute_url()).status_code == 200
+
+
+def test_nobody_joins_while_the_groups_path_is_unpublished(user, other_user, client_for):
+    group = make_group(user)
+    Path.objects.filter(pk=group.path_id).update(status="draft")  # a curator takes it back
+    group.refresh_from_db()
+    with pytest.raises(services.GroupError, match="not taking new members"):
+        join(group, other_user)
+    client = client_for(other_user)
+    page = client.get(url_join(group))
+    assert page.status_code == 200
+    assert "not taking new members" in page.content.decode()
+    assert "Join the group" not in page.content.decode()
+    assert client.post(url_join(group), {"display_name": "Grace"}).status_code == 409
+    assert not Enrollment.objects.filter(user=other_user).exists()
+    board = client_for(user).get(group.get_absolute_url())
+    assert board.status_code == 200
+    assert "not taking new members" in board.content.decode()
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_by_the_link(db, client):

@@ -61,6 +61,18 @@ def _open(group: StudyGroup) -> None:
         raise GroupError("This group is closed.")
 
 
+NOT_TAKING_MEMBERS = (
+    "This group is not taking new members just now: the roadmap's curators have taken its "
+    "path off the roadmap for a while. Ask the organiser again later."
+)
+
+
+def path_open(group: StudyGroup) -> bool:
+    """Whether the group's path is published. While a curator has it back in draft nobody
+    joins: joining starts the path, and nobody starts an unpublished path."""
+    return group.path.status == PublicationStatus.PUBLISHED
+
+
 def _start_path(*, user, group: StudyGroup) -> None:
     """Start the group's path for the learner at the group's depth, unless they follow it
     already: then their enrolment (depth, pace) and all their progress stay as they are."""
@@ -143,6 +155,8 @@ def group_join(*, group: StudyGroup, user, token: str, display_name: str) -> Gro
         return membership
     if membership is not None and membership.state == MembershipState.REMOVED:
         raise GroupError("An organiser removed you from this group.")
+    if not path_open(group):
+        raise GroupError(NOT_TAKING_MEMBERS)
     display_name = _clean_name(display_name, "name the group sees you by", 60)
     if membership is None:
         membership = GroupMembership.objects.create(
