@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,6 +90,35 @@ def test_the_organiser_renames_the_group_and_sets_its_schedule(user, client_for)
     assert bad.status_code == 400
     group.refresh_from_db()
     assert group.hours_per_week == 6
+
+
+def test_saving_the_settings_applies_the_name_and_the_schedule_both_or_neither(
+    user, client_for, monkeypatch
+):
+    group = make_group(user, name="Old name")
+    save = StudyGroup.save
+
+    def refuse_the_schedule(self, *args, **kwargs):
+        if "hours_per_week" in (kwargs.get("update_fields") or ()):
+            raise DatabaseError("the database refuses the schedule")
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(StudyGroup, "save", refuse_the_schedule)
+    data = {"name": "New name", "depth": "deep", "start_date": "2026-03-02", "hours_per_week": "6"}
+    with pytest.raises(DatabaseError):
+        client_for(user).post(url("group_settings", group), data)
+    group.refresh_from_db()
+    assert (group.name, group.depth, group.hours_per_week) == ("Old name", "thorough", None)
+
+
+def test_a_schedule_the_database_refuses_leaves_the_name_as_it_was(user):
+    group = make_group(user, name="Old name")
+    with pytest.raises(IntegrityError):  # group_hours_per_week_sane
+        services.group_settings_save(
+            group=group, by=user, name="New name", depth="deep", start_date=None, hours_per_week=0
+        )
+    group.refresh_from_db()
+    assert (group.name, group.depth) == ("Old name", "thorough")
 
 
 def test_the_organiser_makes_a_new_expiring_link_and_revokes_it(user, client_for):

@@ -311,6 +311,24 @@ def schedule_set(
 
 
 @transaction.atomic
+def group_settings_save(
+    *,
+    group: StudyGroup,
+    by,
+    name: str,
+    depth: str,
+    start_date: datetime.date | None,
+    hours_per_week: int | None,
+) -> StudyGroup:
+    """The settings page's one save: name and schedule in one transaction, both or neither; the
+    group row stays locked throughout, so no hand-over or other organiser's save comes between."""
+    group = group_rename(group=group, by=by, name=name)
+    return schedule_set(
+        group=group, by=by, depth=depth, start_date=start_date, hours_per_week=hours_per_week
+    )
+
+
+@transaction.atomic
 def invite_link_new(
     *, group: StudyGroup, by, expires_at: datetime.datetime | None = None
 ) -> StudyGroup:
@@ -351,7 +369,6 @@ def membership_sharing_set(*, membership: GroupMembership, sharing: str) -> None
         membership.save(update_fields=["sharing"])
 
 
-@transaction.atomic
 def memberships_end_for_account(*, user) -> None:
     """Before an account is deleted: see memberships_end_for_accounts."""
     memberships_end_for_accounts(user_ids=[user.pk])
@@ -359,22 +376,15 @@ def memberships_end_for_account(*, user) -> None:
 
 @transaction.atomic
 def memberships_end_for_accounts(*, user_ids: Collection[int]) -> None:
-    """Before accounts are deleted (one, or several at once in the admin): each group left
-    without an organiser among the members who stay goes to its longest-standing member who
-    stays, or closes when nobody does. Running it again changes nothing.
-
-    All those groups are locked first, in one query in pk order, before anything is written:
-    a hand-over's trigger locks the successor's account row, and a successor leaving another of
-    the groups at that moment locks that group, then their account row; taking the groups one at
-    a time would let each wait for the other."""
+    """Before accounts are deleted (one, or several in the admin): each group left with no
+    organiser among those who stay goes to its longest-standing member who stays, or closes.
+    Running it again changes nothing. The groups are all locked first, in one query in pk order,
+    before any write: a hand-over's trigger locks the successor's account row, and a successor
+    leaving another of them meanwhile would hold that group while waiting for the row."""
     user_ids = list(user_ids)
     organised = GroupMembership.objects.filter(user_id__in=user_ids, state=ACTIVE, role=ORGANISER)
-    groups = list(
-        StudyGroup.objects.select_for_update()
-        .filter(pk__in=organised.values("group_id"))
-        .order_by("pk")
-    )
-    for group in groups:
+    locked = StudyGroup.objects.select_for_update().order_by("pk")
+    for group in list(locked.filter(pk__in=organised.values("group_id"))):
         staying = GroupMembership.objects.filter(group=group, state=ACTIVE).exclude(
             user_id__in=user_ids
         )

@@ -174,10 +174,10 @@ def group_settings(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.group_rename(group=group, by=request.user, name=data["name"])
-        services.schedule_set(
+        services.group_settings_save(
             group=group,
             by=request.user,
+            name=data["name"],
             depth=data["depth"],
             start_date=data["start_date"],
             hours_per_week=data["hours_per_week"],
