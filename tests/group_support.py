@@ -60,7 +60,14 @@ def group_pages(client_for, make_user, page) -> dict[str, str]:
     step = path.steps.order_by("phase__position", "position").first()
     grace.post(reverse("learning:step_note", args=[step.pk]), {"note": "A **shared** note."})
     args = [group.pk]
+    # A group whose path a curator took back to draft: its board says so; its link refuses.
+    paused = make_group(organiser, name="Paused circle", start_date=datetime.date(2099, 1, 5))
+    Path.objects.filter(pk=paused.path_id).update(status="draft")
+    paused.hours_per_week = 5
+    paused.save(update_fields=["hours_per_week"])
     return {
+        "group-board-path-draft": page(ada, paused.get_absolute_url()),
+        "group-join-path-draft": page(client_for(member), url_join(paused)),
         "groups": page(ada, reverse("learning:group_list")),
         "group-new-with-errors": page(ada, reverse("learning:group_create"), "post", {"name": ""}),
         "group-board": page(grace, group.get_absolute_url()),

@@ -155,6 +155,21 @@ def test_the_board_page_shows_the_week_and_standing(club, user, auth_client):
     assert "On track" in text  # Grace: 4 h finished, 4 h due
 
 
+def test_before_the_start_the_board_shows_what_week_1_holds(club, user, auth_client):
+    # 4 h a week over 2 h steps: week 1 holds the first two steps.
+    start = timezone.localdate() + datetime.timedelta(days=3)
+    services.schedule_set(group=club, by=user, depth="thorough", start_date=start, hours_per_week=4)
+    club.refresh_from_db()
+    board = selectors.group_board(viewer=membership(club, user))
+    assert board.week == 0
+    assert board.this_week == steps_of(club.path)[:2]
+    text = page(auth_client, club)
+    assert f"Starts on {start:%-d %b %Y}" in text
+    assert "Started" not in text
+    assert "Week 1" in text
+    assert steps_of(club.path)[1].display_name in text
+
+
 def test_without_a_schedule_the_board_says_so(club, client_for, other_user):
     text = page(client_for(other_user), club)
     assert "No schedule" in text

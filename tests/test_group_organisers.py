@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +47,22 @@ def test_handing_over_makes_the_member_the_organiser_and_the_organiser_a_member(
     services.group_leave(membership=membership(group, user))  # free to leave now
 
 
+def test_a_plain_member_handing_over_to_an_organiser_is_refused_not_told_it_worked(
+    user, other_user, client_for
+):
+    group = make_group(user)
+    join(group, other_user)
+    organiser = membership(group, user)
+    with pytest.raises(PermissionDenied):
+        services.organising_hand_over(group=group, by=other_user, member_pk=organiser.pk)
+    response = client_for(other_user).post(url("group_hand_over", group, organiser.pk))
+    assert response.status_code == 403
+    assert (membership(group, user).role, membership(group, other_user).role) == (
+        "organiser",
+        "member",
+    )
+
+
 def test_organiser_actions_on_someone_not_in_the_group_are_404(user, client_for):
     group, other = make_group(user), make_group(members=1)
     stranger = GroupMembership.objects.filter(group=other).last()
@@ -73,6 +90,35 @@ def test_the_organiser_renames_the_group_and_sets_its_schedule(user, client_for)
     assert bad.status_code == 400
     group.refresh_from_db()
     assert group.hours_per_week == 6
+
+
+def test_saving_the_settings_applies_the_name_and_the_schedule_both_or_neither(
+    user, client_for, monkeypatch
+):
+    group = make_group(user, name="Old name")
+    save = StudyGroup.save
+
+    def refuse_the_schedule(self, *args, **kwargs):
+        if "hours_per_week" in (kwargs.get("update_fields") or ()):
+            raise DatabaseError("the database refuses the schedule")
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(StudyGroup, "save", refuse_the_schedule)
+    data = {"name": "New name", "depth": "deep", "start_date": "2026-03-02", "hours_per_week": "6"}
+    with pytest.raises(DatabaseError):
+        client_for(user).post(url("group_settings", group), data)
+    group.refresh_from_db()
+    assert (group.name, group.depth, group.hours_per_week) == ("Old name", "thorough", None)
+
+
+def test_a_schedule_the_database_refuses_leaves_the_name_as_it_was(user):
+    group = make_group(user, name="Old name")
+    with pytest.raises(IntegrityError):  # group_hours_per_week_sane
+        services.group_settings_save(
+            group=group, by=user, name="New name", depth="deep", start_date=None, hours_per_week=0
+        )
+    group.refresh_from_db()
+    assert (group.name, group.depth) == ("Old name", "thorough")
 
 
 def test_the_organiser_makes_a_new_expiring_link_and_revokes_it(user, client_for):
@@ -211,6 +257,33 @@ def test_deleting_one_of_two_organisers_leaves_the_other(user, other_user, make_
     learner_services.account_delete(user=user)
     assert GroupMembership.objects.get(pk=plain.pk).role == "member"
     assert GroupMembership.objects.get(pk=co.pk).role == "organiser"
+
+
+def test_a_superuser_deleting_the_only_organiser_in_the_admin_hands_the_group_on(
+    user, other_user, curator_client
+):
+    group, alone = make_group(user), make_group(user, name="Alone")
+    join(group, other_user)
+    delete = reverse("admin:accounts_user_delete", args=[user.pk])
+    assert curator_client.post(delete, {"post": "yes"}).status_code == 302
+    assert membership(group, other_user).is_organiser
+    assert not StudyGroup.objects.get(pk=group.pk).is_closed
+    assert StudyGroup.objects.get(pk=alone.pk).is_closed
+
+
+def test_a_superusers_bulk_delete_in_the_admin_hands_each_group_on(
+    user, other_user, make_user, curator_client
+):
+    group, plain = make_group(user), make_user("plain@example.com")
+    join(group, other_user)
+    join(group, plain)
+    response = curator_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [user.pk, other_user.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert membership(group, plain).is_organiser
+    assert GroupMembership.objects.filter(group=group).count() == 1
 
 
 def test_memberships_never_show_an_email_and_states_are_kept(user):

@@ -12,6 +12,7 @@ from learning.groups import services
 from learning.models import (
     Enrollment,
     GroupMembership,
+    Path,
     StepProgress,
     StudyGroup,
 )
@@ -158,6 +159,24 @@ def test_the_join_page_shows_the_group_and_its_path_and_joins_on_post(other_user
     assert client.get(group.get_absolute_url()).status_code == 200
 
 
+def test_nobody_joins_while_the_groups_path_is_unpublished(user, other_user, client_for):
+    group = make_group(user)
+    Path.objects.filter(pk=group.path_id).update(status="draft")  # a curator takes it back
+    group.refresh_from_db()
+    with pytest.raises(services.GroupError, match="not taking new members"):
+        join(group, other_user)
+    client = client_for(other_user)
+    page = client.get(url_join(group))
+    assert page.status_code == 200
+    assert "not taking new members" in page.content.decode()
+    assert "Join the group" not in page.content.decode()
+    assert client.post(url_join(group), {"display_name": "Grace"}).status_code == 409
+    assert not Enrollment.objects.filter(user=other_user).exists()
+    board = client_for(user).get(group.get_absolute_url())
+    assert board.status_code == 200
+    assert "not taking new members" in board.content.decode()
+
+
 def test_an_anonymous_visitor_is_sent_to_log_in_by_the_link(db, client):
     group = make_group()
     response = client.get(url_join(group))
@@ -230,6 +249,20 @@ def test_a_removed_member_cannot_rejoin_but_one_who_left_can(user, make_user, cl
     assert response.status_code == 302
     back = membership(group, leaver)
     assert (back.state, back.role, back.display_name) == ("active", "member", "Back")
+
+
+def test_a_learner_who_rejoins_shares_their_statuses_only_until_they_choose_again(
+    user, other_user, client_for
+):
+    group = make_group(user)
+    services.membership_sharing_set(membership=join(group, other_user), sharing="notes")
+    services.group_leave(membership=membership(group, other_user))
+    assert membership(group, other_user).sharing == "status"  # the choice ended with the stay
+    client = client_for(other_user)
+    page = client.get(url_join(group)).content.decode()
+    assert "your notes only if you choose so later" in page
+    assert client.post(url_join(group), {"display_name": "Back"}).status_code == 302
+    assert membership(group, other_user).sharing == "status"
 
 
 # --- Leaving and removing never touch progress ---------------------------------------------

@@ -106,8 +106,8 @@ class Board:
     rows: list[MemberRow]
     recent: list[Activity]
     notes: list[SharedNote]
-    week: int = 0
-    this_week: list[Step] = field(default_factory=list)
+    week: int = 0  # the schedule's week today; 0 before the start date (or without a schedule)
+    this_week: list[Step] = field(default_factory=list)  # before the start: week 1's
 
     @property
     def organisers(self) -> list[MemberRow]:
@@ -225,7 +225,9 @@ def group_board(*, viewer: GroupMembership, day: datetime.date | None = None) ->
         _recent(group, members, {s.pk: s for s in steps}), notes,
     )  # fmt: skip
     if group.has_schedule:
-        board.week = week_number(group.start_date, day)
-        indexes = steps_in_week(hours, hours_per_week=group.hours_per_week, week=board.week)
+        board.week = week_number(group.start_date, day)  # 0 before the start date
+        # Before the start, the board shows what week 1 holds: what to read first.
+        week = max(board.week, 1)
+        indexes = steps_in_week(hours, hours_per_week=group.hours_per_week, week=week)
         board.this_week = [steps[i] for i in indexes]
     return board

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.learner_version import learner_lock
@@ -57,6 +59,18 @@ def _acting_organiser(group: StudyGroup, user) -> GroupMembership:
 def _open(group: StudyGroup) -> None:
     if group.is_closed:
         raise GroupError("This group is closed.")
+
+
+NOT_TAKING_MEMBERS = (
+    "This group is not taking new members just now: the roadmap's curators have taken its "
+    "path off the roadmap for a while. Ask the organiser again later."
+)
+
+
+def path_open(group: StudyGroup) -> bool:
+    """Whether the group's path is published. While a curator has it back in draft nobody
+    joins: joining starts the path, and nobody starts an unpublished path."""
+    return group.path.status == PublicationStatus.PUBLISHED
 
 
 def _start_path(*, user, group: StudyGroup) -> None:
@@ -141,6 +155,8 @@ def group_join(*, group: StudyGroup, user, token: str, display_name: str) -> Gro
         return membership
     if membership is not None and membership.state == MembershipState.REMOVED:
         raise GroupError("An organiser removed you from this group.")
+    if not path_open(group):
+        raise GroupError(NOT_TAKING_MEMBERS)
     display_name = _clean_name(display_name, "name the group sees you by", 60)
     if membership is None:
         membership = GroupMembership.objects.create(
@@ -149,7 +165,8 @@ def group_join(*, group: StudyGroup, user, token: str, display_name: str) -> Gro
     else:
         membership.display_name, membership.state = display_name, ACTIVE
         membership.role, membership.left_at = MembershipRole.MEMBER, None
-        membership.joined_at = timezone.now()
+        # Back in, they share their statuses only until they choose again (as on the join page).
+        membership.sharing, membership.joined_at = GroupSharing.STATUS, timezone.now()
         membership.save()
     _start_path(user=user, group=group)
     return membership
@@ -188,9 +205,10 @@ def group_leave(*, membership: GroupMembership) -> None:
 
 
 def _end(membership: GroupMembership, state: str) -> None:
+    # A choice to share notes was made for that stay in the group: it ends with it.
     membership.state, membership.role = state, MembershipRole.MEMBER
-    membership.left_at = timezone.now()
-    membership.save(update_fields=["state", "role", "left_at"])
+    membership.left_at, membership.sharing = timezone.now(), GroupSharing.STATUS
+    membership.save(update_fields=["state", "role", "left_at", "sharing"])
 
 
 def _close(group: StudyGroup) -> None:
@@ -238,8 +256,8 @@ def organising_hand_over(*, group: StudyGroup, by, member_pk: int) -> None:
     _open(group)
     membership = _member_of(group, member_pk)
     own = GroupMembership.objects.filter(group=group, user=by, state=ACTIVE).first()
-    if own is not None and own.role != ORGANISER and membership.role == ORGANISER:
-        return  # already handed over
+    if own is not None and own.role != ORGANISER and _handed_over(own, membership):
+        return  # this very hand-over, done already
     acting = _acting_organiser(group, by)
     if membership.state != ACTIVE:
         raise GroupError("Hand organising to a current member.")
@@ -249,6 +267,18 @@ def organising_hand_over(*, group: StudyGroup, by, member_pk: int) -> None:
     membership.save(update_fields=["role"])
     acting.role = MembershipRole.MEMBER
     acting.save(update_fields=["role"])
+
+
+def _handed_over(own: GroupMembership, membership: GroupMembership) -> bool:
+    """Whether `own` (now a member) handed organising to `membership` and neither changed since.
+    The hand-over is the only write of two memberships in one transaction, so both rows then
+    carry its transaction id (PostgreSQL's xmin); a plain member who never organised does not
+    share one with an organiser, and is refused rather than told it worked."""
+    if membership.role != ORGANISER:
+        return False
+    xmin = RawSQL(f'"{GroupMembership._meta.db_table}".xmin::text', ())
+    writers = GroupMembership.objects.filter(pk__in=[own.pk, membership.pk]).annotate(tx=xmin)
+    return len(set(writers.values_list("tx", flat=True))) == 1
 
 
 @transaction.atomic
@@ -278,6 +308,24 @@ def schedule_set(
     group.depth, group.start_date, group.hours_per_week = depth, start_date, hours_per_week
     group.save(update_fields=["depth", "start_date", "hours_per_week"])
     return group
+
+
+@transaction.atomic
+def group_settings_save(
+    *,
+    group: StudyGroup,
+    by,
+    name: str,
+    depth: str,
+    start_date: datetime.date | None,
+    hours_per_week: int | None,
+) -> StudyGroup:
+    """The settings page's one save: name and schedule in one transaction, both or neither; the
+    group row stays locked throughout, so no hand-over or other organiser's save comes between."""
+    group = group_rename(group=group, by=by, name=name)
+    return schedule_set(
+        group=group, by=by, depth=depth, start_date=start_date, hours_per_week=hours_per_week
+    )
 
 
 @transaction.atomic
@@ -321,17 +369,28 @@ def membership_sharing_set(*, membership: GroupMembership, sharing: str) -> None
         membership.save(update_fields=["sharing"])
 
 
-@transaction.atomic
 def memberships_end_for_account(*, user) -> None:
-    """Before an account is deleted: each group it is the only organiser of goes to its
-    longest-standing other member, or closes when nobody else is in it."""
-    group_ids = GroupMembership.objects.filter(user=user, state=ACTIVE, role=ORGANISER)
-    for group in StudyGroup.objects.filter(pk__in=group_ids.values("group_id")).order_by("pk"):
-        group = _locked(group)
-        own = GroupMembership.objects.get(group=group, user=user)
-        if _other_organisers(own).exists():
+    """Before an account is deleted: see memberships_end_for_accounts."""
+    memberships_end_for_accounts(user_ids=[user.pk])
+
+
+@transaction.atomic
+def memberships_end_for_accounts(*, user_ids: Collection[int]) -> None:
+    """Before accounts are deleted (one, or several in the admin): each group left with no
+    organiser among those who stay goes to its longest-standing member who stays, or closes.
+    Running it again changes nothing. The groups are all locked first, in one query in pk order,
+    before any write: a hand-over's trigger locks the successor's account row, and a successor
+    leaving another of them meanwhile would hold that group while waiting for the row."""
+    user_ids = list(user_ids)
+    organised = GroupMembership.objects.filter(user_id__in=user_ids, state=ACTIVE, role=ORGANISER)
+    locked = StudyGroup.objects.select_for_update().order_by("pk")
+    for group in list(locked.filter(pk__in=organised.values("group_id"))):
+        staying = GroupMembership.objects.filter(group=group, state=ACTIVE).exclude(
+            user_id__in=user_ids
+        )
+        if staying.filter(role=ORGANISER).exists():
             continue
-        successor = _other_members(own).order_by("joined_at", "pk").first()
+        successor = staying.order_by("joined_at", "pk").first()
         if successor is None:
             _close(group)
         else:

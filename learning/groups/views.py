@@ -174,10 +174,10 @@ def group_settings(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.group_rename(group=group, by=request.user, name=data["name"])
-        services.schedule_set(
+        services.group_settings_save(
             group=group,
             by=request.user,
+            name=data["name"],
             depth=data["depth"],
             start_date=data["start_date"],
             hours_per_week=data["hours_per_week"],
@@ -283,6 +283,10 @@ def group_join(request, token):
         return redirect(group.get_absolute_url())
     if membership is not None and membership.state == MembershipState.REMOVED:
         return render(request, "learning/groups/join_invalid.html", status=404)
+    if not services.path_open(group):
+        status = 409 if request.method == "POST" else 200
+        context = {"group": group, "message": services.NOT_TAKING_MEMBERS}
+        return render(request, "learning/groups/join_unavailable.html", context, status=status)
     form = JoinForm(
         request.POST if request.method == "POST" else None,
         initial={"display_name": request.user.display_name},
