@@ -15,13 +15,15 @@ from django.utils import timezone
 from learning.groups import selectors, services
 from learning.models import Enrollment, ProgressEvent
 
+from .conftest import forget_rendered_pages
 from .factories import PathFactory, StepProgressFactory, UserFactory, steps_of
 from .group_support import join, make_group, membership
 
 # Queries of a member's board page: the session, the user, their membership (with the group
 # and path), the members, the steps (with phases), their papers, statuses and shared notes,
 # recent activity. The same at 3 and at 30 members.
-BOARD_QUERIES = 8
+BOARD_QUERIES = 9
+BOARD_KEPT_QUERIES = 4
 CSV_QUERIES = 8
 
 
@@ -232,10 +234,39 @@ def count_queries(client, address: str) -> list[str]:
 def test_the_board_costs_the_same_queries_at_3_and_30_members(size, client_for):
     group, organiser = group_of(size)
     client = client_for(organiser)
-    client.get(group.get_absolute_url())  # the session is warm, as on any later page
+    client.get(reverse("learning:group_list"))  # the session is warm, as on any later page
     for query in ("", "?steps=1"):
+        forget_rendered_pages()
         queries = count_queries(client, group.get_absolute_url() + query)
         assert len(queries) == BOARD_QUERIES, "\n".join(queries)
+        # Served again, the board is kept: the session, the user, the viewer's membership,
+        # and the board's version with the content's.
+        queries = count_queries(client, group.get_absolute_url() + query)
+        assert len(queries) == BOARD_KEPT_QUERIES, "\n".join(queries)
     csv_queries = count_queries(client, reverse("learning:group_board_csv", args=[group.pk]))
     assert len(csv_queries) == CSV_QUERIES, "\n".join(csv_queries)
     assert len(selectors.group_board(viewer=membership(group, organiser)).rows) == size
+
+
+def test_a_kept_board_is_made_again_when_a_member_or_the_group_changes(
+    club, user, other_user, auth_client, client_for, make_user
+):
+    """The board is kept between views (above), yet every change shows on the next view: a
+    member's mark, their choice to share notes, a new member, a rename, a member leaving."""
+    grace = membership(club, other_user)
+    assert "Grace's secret thought" not in page(auth_client, club)
+    with CaptureQueriesContext(connection) as kept:
+        page(auth_client, club)
+    assert len(kept) == BOARD_KEPT_QUERIES
+    mark(club, other_user, 2, status="done")
+    assert "3 of 5" in page(auth_client, club)  # Grace: two finished before, one now
+    assert page(auth_client, club, "?steps=1").count("<td>Done</td>") == 2
+    services.membership_sharing_set(membership=grace, sharing="notes")
+    assert "Grace's secret thought" in page(auth_client, club)
+    join(club, make_user("lin@example.com"), "Lin")
+    assert "Lin" in page(auth_client, club)
+    services.group_rename(group=club, by=user, name="Transformers at dawn")
+    assert "Transformers at dawn" in page(auth_client, club)
+    services.group_leave(membership=membership(club, other_user))
+    assert "Grace" not in page(auth_client, club)
+    assert client_for(other_user).get(club.get_absolute_url()).status_code == 404

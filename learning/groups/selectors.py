@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from hashlib import blake2b
 
 from django.db.models import Case, F, Prefetch, TextField, Value, When
 from django.http import Http404
 from django.utils import timezone
+
+from core.content_version import content_version_and
 
 from ..estimates import ZERO
 from ..group_schedule import MemberStanding, member_standing, steps_in_week, week_number
@@ -47,6 +50,29 @@ def own_membership(*, user, pk: int) -> GroupMembership:
     if membership is None:
         raise Http404("No such group.")
     return membership
+
+
+# Each current member's row and learner version, in one digest.
+_MEMBERS_VERSION = f"""
+    SELECT md5(string_agg(concat_ws('|', m.id, m.display_name, m.role, m.sharing, u.data_version),
+                          ',' ORDER BY m.id))
+    FROM learning_groupmembership AS m JOIN accounts_user AS u ON u.id = m.user_id
+    WHERE m.group_id = %s AND m.state = '{MembershipState.ACTIVE.value}'
+"""
+
+
+def board_version(request, group: StudyGroup) -> str:
+    """What the group's board is made of, besides content, as one short string: the group's own
+    fields, and each current member's row and learner version, which PostgreSQL changes with
+    every status, note or enrolment of theirs (accounts.learner_version). Read with the content
+    version in one query. A board kept under both is never older than what a request would
+    read."""
+    (members,) = content_version_and(request, _MEMBERS_VERSION, [group.pk])
+    own = (
+        group.name, group.path_id, group.depth, group.start_date, group.hours_per_week,
+        group.invite_token, group.invite_expires_at, group.closed_at, members,
+    )  # fmt: skip
+    return blake2b(repr(own).encode(), digest_size=16).hexdigest()
 
 
 def own_groups(*, user) -> list[GroupMembership]:

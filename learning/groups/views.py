@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.page_cache import learner_page
+
 from ..models import GroupMembership, MembershipState, StudyGroup
 from . import selectors, services
 from .forms import GroupCreateForm, InviteForm, JoinForm, ScheduleForm, SharingForm
@@ -84,16 +86,23 @@ def group_create(request):
 @login_required
 @require_safe
 def group_detail(request, pk):
+    """The board, kept per member (their controls differ) under the board's version: made
+    again when the group or any member's learning data changes, or the content does."""
     viewer = selectors.own_membership(user=request.user, pk=pk)
-    board = selectors.group_board(viewer=viewer)
-    context = {
-        "board": board,
-        "group": viewer.group,
-        "viewer": viewer,
-        "show_steps": request.GET.get("steps") == "1",
-        "sharing_form": SharingForm(initial={"sharing": viewer.sharing}),
-    }
-    return render(request, "learning/groups/detail.html", context)
+    show_steps = request.GET.get("steps") == "1"
+
+    def build():
+        context = {
+            "board": selectors.group_board(viewer=viewer),
+            "group": viewer.group,
+            "viewer": viewer,
+            "show_steps": show_steps,
+            "sharing_form": SharingForm(initial={"sharing": viewer.sharing}),
+        }
+        return render(request, "learning/groups/detail.html", context)
+
+    key = f"group|{pk}|{show_steps}|{selectors.board_version(request, viewer.group)}"
+    return learner_page(request, key, build)
 
 
 def _csv_cell(value) -> str:
