@@ -240,6 +240,20 @@ def learner_page(
     return _kept(request, caches["learner_pages"], full_key, build, visitor)
 
 
+def own_page(request, key: str, build) -> HttpResponse:
+    """A page of the visitor's own made only of what `key` names besides their account (a
+    curator's page drawn from a stored snapshot, say), kept per account version in the
+    process's "learner_pages" cache, with the same holes as the pages above. For staff too:
+    nothing in such a page is a draft. A visit with flash messages waiting gets a fresh page,
+    so that it shows them."""
+    if len(get_messages(request)):
+        return build()
+    user = request.user
+    parts = f"{user.pk}|{user.data_version}|{key}"
+    full_key = f"own:{blake2b(parts.encode(), digest_size=16).hexdigest()}"
+    return _kept(request, caches["learner_pages"], full_key, build, user)
+
+
 def _own_data_version(request) -> int:
     """The visitor's learner version as their account was read at the start of the request;
     after a write (a POST), as the write left it."""

@@ -23,7 +23,7 @@ from .group_support import join, make_group, membership
 # and path), the members, the steps (with phases), their papers, statuses and shared notes,
 # recent activity. The same at 3 and at 30 members.
 BOARD_QUERIES = 9
-BOARD_KEPT_QUERIES = 4
+BOARD_KEPT_QUERIES = 3
 CSV_QUERIES = 8
 
 
@@ -239,8 +239,8 @@ def test_the_board_costs_the_same_queries_at_3_and_30_members(size, client_for):
         forget_rendered_pages()
         queries = count_queries(client, group.get_absolute_url() + query)
         assert len(queries) == BOARD_QUERIES, "\n".join(queries)
-        # Served again, the board is kept: the session, the user, the viewer's membership,
-        # and the board's version with the content's.
+        # Served again, the board is kept: the session, the user, and the board's version
+        # (with the viewer's membership and the content version).
         queries = count_queries(client, group.get_absolute_url() + query)
         assert len(queries) == BOARD_KEPT_QUERIES, "\n".join(queries)
     csv_queries = count_queries(client, reverse("learning:group_board_csv", args=[group.pk]))

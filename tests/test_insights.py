@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from learning import services as learning_services
 from learning.insights.compute import insights_refresh, suppressed, suppressed_parts
 from learning.insights.report import forget_rendered
 from learning.insights.selectors import CURATOR_VIEW_RIGHTS, may_see_insights
@@ -368,3 +369,18 @@ def test_the_snapshot_holds_no_learner(known):
     text = json.dumps(snapshot(known))
     for user in UserFactory._meta.model.objects.filter(enrollments__path=known):
         assert user.email not in text
+
+
+def test_a_kept_page_is_each_curators_own(known, editor, curator_user, make_user, client_for):
+    """The page is kept per curator: another curator gets their own header and token, never
+    the first one's."""
+    snapshot(known)
+    url = f"/admin/insights/{known.slug}/"
+    first = editor.get(url).content.decode()
+    second_curator = make_user("second.curator@example.com", display_name="Second Curator")
+    learning_services.curator_set(user=second_curator, curator=True)
+    second = client_for(second_curator).get(url).content.decode()
+    assert "Second Curator" in second
+    assert "Second Curator" not in first
+    assert curator_user.get_short_name() in editor.get(url).content.decode()
+    assert curator_user.get_short_name() not in second

@@ -52,27 +52,33 @@ def own_membership(*, user, pk: int) -> GroupMembership:
     return membership
 
 
-# Each current member's row and learner version, in one digest.
-_MEMBERS_VERSION = f"""
-    SELECT md5(string_agg(concat_ws('|', m.id, m.display_name, m.role, m.sharing, u.data_version),
-                          ',' ORDER BY m.id))
-    FROM learning_groupmembership AS m JOIN accounts_user AS u ON u.id = m.user_id
-    WHERE m.group_id = %s AND m.state = '{MembershipState.ACTIVE.value}'
+# The viewer's active membership of the group (no row for anyone else), the group's own fields,
+# and each current member's row and learner version in one digest.
+_BOARD_VERSION = f"""
+    SELECT v.id, g.name, g.path_id, g.depth, g.start_date, g.hours_per_week, g.invite_token,
+           g.invite_expires_at, g.closed_at,
+           (SELECT md5(string_agg(concat_ws('|', m.id, m.display_name, m.role, m.sharing,
+                                            u.data_version), ',' ORDER BY m.id))
+            FROM learning_groupmembership AS m JOIN accounts_user AS u ON u.id = m.user_id
+            WHERE m.group_id = g.id AND m.state = '{MembershipState.ACTIVE.value}')
+    FROM learning_groupmembership AS v JOIN learning_studygroup AS g ON g.id = v.group_id
+    WHERE v.group_id = %s AND v.user_id = %s AND v.state = '{MembershipState.ACTIVE.value}'
 """
 
 
-def board_version(request, group: StudyGroup) -> str:
-    """What the group's board is made of, besides content, as one short string: the group's own
-    fields, and each current member's row and learner version, which PostgreSQL changes with
-    every status, note or enrolment of theirs (accounts.learner_version). Read with the content
-    version in one query. A board kept under both is never older than what a request would
-    read."""
-    (members,) = content_version_and(request, _MEMBERS_VERSION, [group.pk])
-    own = (
-        group.name, group.path_id, group.depth, group.start_date, group.hours_per_week,
-        group.invite_token, group.invite_expires_at, group.closed_at, members,
-    )  # fmt: skip
-    return blake2b(repr(own).encode(), digest_size=16).hexdigest()
+def board_version(request, *, pk: int) -> str:
+    """What group `pk`'s board is made of, besides content, as one short string: the group's
+    own fields, and each current member's row and learner version, which PostgreSQL changes with
+    every status, note or enrolment of theirs (accounts.learner_version). Read in one query with
+    the content version and the check that the visitor is a current member (else Http404, as
+    `own_membership`). A board kept under both versions is never older than what a request
+    would read."""
+    if not request.user.is_authenticated:
+        raise Http404("No such group.")
+    row = content_version_and(request, _BOARD_VERSION, [pk, request.user.pk])
+    if row is None:
+        raise Http404("No such group.")
+    return blake2b(repr(row).encode(), digest_size=16).hexdigest()
 
 
 def own_groups(*, user) -> list[GroupMembership]:

@@ -88,10 +88,11 @@ def group_create(request):
 def group_detail(request, pk):
     """The board, kept per member (their controls differ) under the board's version: made
     again when the group or any member's learning data changes, or the content does."""
-    viewer = selectors.own_membership(user=request.user, pk=pk)
+    version = selectors.board_version(request, pk=pk)  # a 404 for all but current members
     show_steps = request.GET.get("steps") == "1"
 
     def build():
+        viewer = selectors.own_membership(user=request.user, pk=pk)
         context = {
             "board": selectors.group_board(viewer=viewer),
             "group": viewer.group,
@@ -101,8 +102,7 @@ def group_detail(request, pk):
         }
         return render(request, "learning/groups/detail.html", context)
 
-    key = f"group|{pk}|{show_steps}|{selectors.board_version(request, viewer.group)}"
-    return learner_page(request, key, build)
+    return learner_page(request, f"group|{pk}|{show_steps}|{version}", build)
 
 
 def _csv_cell(value) -> str:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from core.page_cache import own_page
 from learning.models import Path, PathInsight
 
 from .charts import FEWER
@@ -93,16 +94,21 @@ def insights_path(request, slug):
         _refresh(request, [path])
         return redirect("insights_path", slug=path.slug)
     heading = _heading_with_snapshot(slug)
-    context = {
-        **_admin_context(request),
-        "title": f"Insights: {heading.title}",
-        "path": heading,
-        "computed_at": heading.computed_at,
-        "threshold": THRESHOLD,
-        "fewer": FEWER,
-        "figures": figures_html(heading.insight_id, heading.computed_at),
-    }
-    return TemplateResponse(request, "admin/insights/path.html", context)
+
+    def build():
+        context = {
+            **_admin_context(request),
+            "title": f"Insights: {heading.title}",
+            "path": heading,
+            "computed_at": heading.computed_at,
+            "threshold": THRESHOLD,
+            "fewer": FEWER,
+            "figures": figures_html(heading.insight_id, heading.computed_at),
+        }
+        return TemplateResponse(request, "admin/insights/path.html", context)
+
+    # Made of the snapshot and the curator's own header only: kept until either changes.
+    return own_page(request, f"insights|{heading}", build)
 
 
 @staff_member_required
