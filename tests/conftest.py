@@ -16,6 +16,8 @@ from accounts.services import superuser_ensure
 from learning.content import content_import, parse_document
 from learning.models import Path
 
+from .digest_support import subscribing
+from .email_support import SITE
 from .factories import PASSWORD, EnrollmentFactory, PathFactory, UserFactory, steps_of
 
 # The two longest modules start first, each on its own worker when the suite runs in parallel
@@ -192,3 +194,15 @@ def roadmap(db):
     """The whole seed roadmap, as `make run` loads it (again after a transactional test's flush)."""
     if not Path.objects.exists():
         load_roadmap()
+
+
+@pytest.fixture
+def digest_site(settings):
+    """The site's address, for the links of emails a command sends (the weekly digest)."""
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def subscriber(make_user):
+    """Make learners with a confirmed primary address who asked for the weekly digest."""
+    return subscribing(make_user)

@@ -28,22 +28,12 @@ from .digest_support import (
     member,
     names,
     only_digest,
-    subscribing,
 )
-from .email_support import HOST, SITE, html_part
+from .email_support import HOST, html_part
 from .factories import StepProgressFactory, steps_of
 from .test_builder import plan, save
 
-
-@pytest.fixture(autouse=True)
-def site_address(settings):
-    settings.SITE_URL = SITE
-
-
-@pytest.fixture
-def subscriber(make_user):
-    """A learner with a confirmed primary address who asked for the digest."""
-    return subscribing(make_user)
+pytestmark = pytest.mark.usefixtures("digest_site")
 
 
 # --- Opting in and out ---------------------------------------------------------------------

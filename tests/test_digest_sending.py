@@ -17,20 +17,11 @@ from learning.models import DigestSend, DigestSubscription
 from learning.services import account_delete
 
 from .concurrency import at_once
-from .digest_support import NOW, WEEK, finished_last_week, following, group_on, member, subscribing
+from .digest_support import NOW, WEEK, finished_last_week, following, group_on, member
 from .email_support import SITE
 from .factories import steps_of
 
-
-@pytest.fixture(autouse=True)
-def site_address(settings):
-    settings.SITE_URL = SITE
-
-
-@pytest.fixture
-def subscriber(make_user):
-    """A learner with a confirmed primary address who asked for the digest."""
-    return subscribing(make_user)
+pytestmark = pytest.mark.usefixtures("digest_site")
 
 
 # --- Once a week ---------------------------------------------------------------------------

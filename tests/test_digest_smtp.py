@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from learning.models import DigestSend
 
-from .digest_support import following, subject_of, subscribing
+from .digest_support import following, subject_of
 from .email_support import HOST, SITE
 
 
@@ -45,11 +45,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def subscriber(make_user):
-    return subscribing(make_user)
 
 
 @pytest.fixture

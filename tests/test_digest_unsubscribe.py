@@ -13,19 +13,10 @@ from learning.digest.emails import unsubscribe_token
 from learning.digest.services import digests_send
 from learning.models import DigestSubscription
 
-from .digest_support import NOW, following, only_digest, subscribing
-from .email_support import HOST, SITE
+from .digest_support import NOW, following, only_digest
+from .email_support import HOST
 
-
-@pytest.fixture(autouse=True)
-def site_address(settings):
-    settings.SITE_URL = SITE
-
-
-@pytest.fixture
-def subscriber(make_user):
-    """A learner with a confirmed primary address who asked for the digest."""
-    return subscribing(make_user)
+pytestmark = pytest.mark.usefixtures("digest_site")
 
 
 # --- Unsubscribing -------------------------------------------------------------------------
