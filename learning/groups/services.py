@@ -15,7 +15,6 @@ from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.learner_version import learner_lock
@@ -265,20 +264,14 @@ def organising_hand_over(*, group: StudyGroup, by, member_pk: int) -> None:
         return
     membership.role = ORGANISER
     membership.save(update_fields=["role"])
-    acting.role = MembershipRole.MEMBER
-    acting.save(update_fields=["role"])
+    acting.role, acting.handed_over_to = MembershipRole.MEMBER, membership
+    acting.save(update_fields=["role", "handed_over_to"])
 
 
 def _handed_over(own: GroupMembership, membership: GroupMembership) -> bool:
-    """Whether `own` (now a member) handed organising to `membership` and neither changed since.
-    The hand-over is the only write of two memberships in one transaction, so both rows then
-    carry its transaction id (PostgreSQL's xmin); a plain member who never organised does not
-    share one with an organiser, and is refused rather than told it worked."""
-    if membership.role != ORGANISER:
-        return False
-    xmin = RawSQL(f'"{GroupMembership._meta.db_table}".xmin::text', ())
-    writers = GroupMembership.objects.filter(pk__in=[own.pk, membership.pk]).annotate(tx=xmin)
-    return len(set(writers.values_list("tx", flat=True))) == 1
+    """Whether `own` (now a member) handed organising to `membership`, who still organises: a
+    plain member who never organised is refused rather than told it worked."""
+    return own.handed_over_to_id == membership.pk and membership.role == ORGANISER
 
 
 @transaction.atomic

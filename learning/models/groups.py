@@ -109,6 +109,11 @@ class GroupMembership(models.Model):
     )
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # The member this one last handed organising to: a hand-over sent again (a retried POST)
+    # is recognised by it and changes nothing.
+    handed_over_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["group", "display_name", "pk"]
