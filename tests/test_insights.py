@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from learning import services as learning_services
 from learning.insights.compute import insights_refresh, suppressed, suppressed_parts
-from learning.insights.report import forget_rendered
 from learning.insights.selectors import CURATOR_VIEW_RIGHTS, may_see_insights
 from learning.models import Enrollment, Path, PathInsight, ProgressEvent, StepProgress, StepStatus
 
+from .conftest import forget_rendered_pages
 from .factories import PathFactory, UserFactory, steps_of
 
 DONE, SKIPPED, IN_PROGRESS = StepStatus.DONE, StepStatus.SKIPPED, StepStatus.IN_PROGRESS
@@ -325,7 +325,7 @@ def test_the_page_reads_its_snapshot_at_a_fixed_cost(known, editor, django_asser
     snapshot's figures are read and drawn once per snapshot and process. The same at two sizes,
     so the page never aggregates learners' rows itself."""
     snapshot(known)
-    forget_rendered()
+    forget_rendered_pages()
     url = f"/admin/insights/{known.slug}/"
     with django_assert_num_queries(5):
         assert editor.get(url).status_code == 200

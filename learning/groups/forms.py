@@ -48,7 +48,10 @@ class GroupCreateForm(ScheduleForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["path"].queryset = Path.objects.curated().published().order_by("number")
+        path = self.fields["path"]
+        path.queryset = Path.objects.curated().published().order_by("number")
+        # Read once: the select would read its choices again to decide on `required`.
+        path.choices = list(iter(path.choices))  # (not list(): it would count them first)
 
     def clean_display_name(self):
         return _display_name(self.cleaned_data["display_name"])

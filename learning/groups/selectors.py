@@ -81,6 +81,15 @@ def board_version(request, *, pk: int) -> str:
     return blake2b(repr(row).encode(), digest_size=16).hexdigest()
 
 
+def current_members(*, group: StudyGroup) -> list[GroupMembership]:
+    """The group's current members, by the names the group sees (one query)."""
+    return list(
+        GroupMembership.objects.filter(group=group, state=MembershipState.ACTIVE).order_by(
+            "display_name", "pk"
+        )
+    )
+
+
 def own_groups(*, user) -> list[GroupMembership]:
     """The learner's current memberships, with their groups and paths, open groups first."""
     return list(
@@ -232,11 +241,7 @@ def group_board(*, viewer: GroupMembership, day: datetime.date | None = None) ->
     steps; their papers; statuses and shared notes; recent activity)."""
     group = viewer.group
     day = day or timezone.localdate()
-    members = list(
-        GroupMembership.objects.filter(group=group, state=MembershipState.ACTIVE).order_by(
-            "display_name", "pk"
-        )
-    )
+    members = current_members(group=group)
     steps = _steps(group)
     phases = list({step.phase_id: step.phase for step in steps}.values())
     hours = path_step_hours(steps, path=group.path, depth=group.depth) if steps else []

@@ -198,7 +198,7 @@ def group_settings(request, pk):
         "viewer": viewer,
         "form": form,
         "invite_form": InviteForm(),
-        "members": selectors.group_board(viewer=viewer).rows,
+        "members": selectors.current_members(group=group),
         "invite_url": request.build_absolute_uri(
             reverse("learning:group_join", args=[group.invite_token])
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from core.page_cache import rendered_cache
 from learning.estimates import hours_display
 from learning.models import PathInsight
 
@@ -104,29 +105,18 @@ def figures_context(insight: PathInsight) -> dict:
     }
 
 
-# Rendered figures by (snapshot, time computed): a snapshot never changes once written (a
-# refresh writes a new time), so each process draws a snapshot's charts and tables once.
-_RENDERED: dict[tuple[int, str], SafeString] = {}
-_RENDERED_KEPT = 64
-
-
 def figures_html(insight_id: int, computed_at) -> SafeString:
-    """The page's figures (learners, weekly starts, highlights, funnel) as HTML; the snapshot
-    is read only when this process has not drawn it yet."""
-    key = (insight_id, computed_at.isoformat())
-    html = _RENDERED.get(key)
+    """The page's figures (learners, weekly starts, highlights, funnel) as HTML, drawn once per
+    snapshot and process (the "rendered" cache): a snapshot never changes once written (a
+    refresh writes a new time), and it is read only when this process has not drawn it yet."""
+    key = f"insights:{insight_id}:{computed_at.isoformat()}"
+    cache = rendered_cache()
+    html = cache.get(key)
     if html is None:
         insight = PathInsight.objects.get(pk=insight_id)
-        if len(_RENDERED) >= _RENDERED_KEPT:
-            _RENDERED.clear()
-        html = mark_safe(render_to_string(FIGURES_TEMPLATE, figures_context(insight)))
-        _RENDERED[key] = html
-    return html
-
-
-def forget_rendered() -> None:
-    """Draw every snapshot afresh (for tests that count a first view's queries)."""
-    _RENDERED.clear()
+        html = render_to_string(FIGURES_TEMPLATE, figures_context(insight))
+        cache.set(key, html)
+    return mark_safe(html)
 
 
 def _cell(value) -> str:
