@@ -16,7 +16,15 @@ from django.utils import timezone
 from learning import services as learning_services
 from learning.insights.compute import insights_refresh, suppressed, suppressed_parts
 from learning.insights.selectors import CURATOR_VIEW_RIGHTS, may_see_insights
-from learning.models import Enrollment, Path, PathInsight, ProgressEvent, StepProgress, StepStatus
+from learning.models import (
+    Enrollment,
+    Path,
+    PathInsight,
+    ProgressEvent,
+    Step,
+    StepProgress,
+    StepStatus,
+)
 
 from .conftest import forget_rendered_pages
 from .factories import PathFactory, UserFactory, steps_of
@@ -384,3 +392,15 @@ def test_a_kept_page_is_each_curators_own(known, editor, curator_user, make_user
     assert "Second Curator" not in first
     assert curator_user.get_short_name() in editor.get(url).content.decode()
     assert curator_user.get_short_name() not in second
+
+
+def test_a_step_name_cannot_become_a_spreadsheet_formula_in_the_csv(known, editor):
+    """Step names are curators' words: one that starts like a formula stays text."""
+    step = steps_of(known)[0]
+    Step.objects.filter(pk=step.pk).update(title='=HYPERLINK("http://x")')
+    insights_refresh(paths=[known])
+    text = editor.get(f"/admin/insights/{known.slug}.csv").content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    names = {row[1] for row in rows if row[0] == "step"}
+    assert not [name for name in names if name[:1] in "=+-@"]
+    assert any(name.startswith("'=HYPERLINK") for name in names)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.page_cache import learner_page
+from core.spreadsheet import csv_cell
 
 from ..models import GroupMembership, MembershipState, StudyGroup
 from . import selectors, services
@@ -105,13 +106,6 @@ def group_detail(request, pk):
     return learner_page(request, f"group|{pk}|{show_steps}|{version}", build)
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet shows as text: a leading = + - @ (or tab, return) would start a
-    formula, so such a cell gets a quote in front."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_safe
 def group_board_csv(request, pk):
@@ -122,7 +116,7 @@ def group_board_csv(request, pk):
     writer = csv.writer(response)
     phases = [f"{phase.label}: {phase.title}" for phase in board.phases]
     writer.writerow(
-        [_csv_cell(c) for c in ["Member", "Role", *phases, "Finished steps", "Hours finished"]]
+        [csv_cell(c) for c in ["Member", "Role", *phases, "Finished steps", "Hours finished"]]
         + ["Standing"]
     )
     for row in board.rows:
@@ -134,7 +128,7 @@ def group_board_csv(request, pk):
             row.standing.finished_hours,
             row.standing.description or "No schedule",
         ]
-        writer.writerow([_csv_cell(cell) for cell in cells])
+        writer.writerow([csv_cell(cell) for cell in cells])
     return response
 
 

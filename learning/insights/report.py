@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from core.page_cache import rendered_cache
+from core.spreadsheet import csv_cell
 from learning.estimates import hours_display
 from learning.models import PathInsight
 
@@ -133,7 +134,7 @@ def csv_text(insight: PathInsight, *, title: str) -> str:
     writer.writerow(CSV_COLUMNS)
     for key, label in LEARNER_MEASURES:
         measure = label.format(days=data["active_days"])
-        writer.writerow(["learners", title, "", measure, _cell(data["learners"][key])])
+        writer.writerow(["learners", csv_cell(title), "", measure, _cell(data["learners"][key])])
     for week in data["weeks"]:
         started = _cell(week["started"])
         writer.writerow(["weekly starts", week["week"], "", "learners started", started])
@@ -147,5 +148,6 @@ def csv_text(insight: PathInsight, *, title: str) -> str:
             else:
                 value = _cell(value)
             measure = label.format(depth=data["estimate_depth"])
-            writer.writerow(["step", step["name"], step["phase"], measure, value])
+            where = [csv_cell(step["name"]), csv_cell(step["phase"])]
+            writer.writerow(["step", *where, measure, value])
     return out.getvalue()
