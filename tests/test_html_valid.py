@@ -25,7 +25,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.test import Client
 from django.urls import reverse
 
-from learning.digest.emails import unsubscribe_token
+from learning.digest.emails import resubscribe_token, unsubscribe_token
 from learning.models import Path
 from papers.models import Page, Paper, Topic
 
@@ -105,7 +105,7 @@ def learner_pages(world, client: Client, password: str) -> dict[str, str]:
     """A learner's own pages, with an enrolment, progress, notes, a personal path and a plan."""
     owner = world.owner
     digest_unsubscribe = reverse("learning:digest_unsubscribe", args=[unsubscribe_token(owner)])
-    digest_resubscribe = digest_unsubscribe.replace("/unsubscribe/", "/subscribe/")
+    digest_resubscribe = reverse("learning:digest_resubscribe", args=[resubscribe_token(owner)])
     pages = {
         "shared-progress": page(
             Client(), reverse("learning:shared_progress", args=[world.enrollment.share_token])
